@@ -1,0 +1,114 @@
+"""Match keys that survive transliteration.
+
+News spells one village many ways: Плёхово = Plyokhovo = Plekhovo; Куриловка (ru) =
+Курилівка (uk) = Kurilovka = Kurylivka; Kharkov = Kharkiv; Sudzhanskiy = Sudzhansky =
+Sudzhans'kyi.  Two keys are computed for every name and every query:
+
+``strict_key``
+    case, diacritics, apostrophes/soft signs, hyphens and ё/е folded; Cyrillic is
+    romanised first.  Two spellings with the same strict key are the same name.
+``loose_key``
+    a phonetic skeleton on top of the strict key that also folds the differences
+    between transliteration systems (BGN/PCGN, ISO 9, the Ukrainian national system,
+    German/Polish forms) and between the Russian and Ukrainian form of a name
+    (и/і/ы/о in closed syllables, г/h, -ский/-ський).  Equal loose keys mean "probably
+    the same name"; the caller scores such a match below a strict one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# One romanisation for Russian and Ukrainian Cyrillic.  Letters that the two languages
+# read differently (г, и, е) get the Russian value here; loose_key folds the rest.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+    "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ў": "w",
+}
+_APOSTROPHES = "'’ʼ`´ʹ‘\u02bb\u02bc"
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYR_RE.search(text))
+
+
+def romanise(text: str) -> str:
+    """Romanise Russian/Ukrainian/Belarusian Cyrillic; other characters pass through."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if low in _CYRILLIC:
+            rom = _CYRILLIC[low]
+            out.append(rom.capitalize() if ch != low and rom else rom)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII with diacritics removed (ł→l, ß→ss, ø→o as well)."""
+    text = romanise(text)
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ß", "ss").replace("ø", "o")
+    text = text.replace("Ø", "O").replace("đ", "d").replace("ı", "i")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=200_000)
+def strict_key(name: str) -> str:
+    """Case/diacritic/apostrophe/hyphen-insensitive key; Cyrillic romanised."""
+    text = fold(name)
+    for apostrophe in _APOSTROPHES:
+        text = text.replace(apostrophe, "")
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+# Ordered rewrites from spelling systems to one skeleton.  Applied to a strict key.
+_LOOSE_REWRITES = [
+    (re.compile(r"s'?k(?:iy|yy|yi|ii|ij|yj|y|i)\b"), "sk"),  # -skiy/-sky/-s'kyi/-skij
+    (re.compile(r"ts'?k(?:iy|yy|yi|ii|ij|yj|y|i)\b"), "tsk"),
+    (re.compile(r"(?:iy|yy|yi|ij|yj|ii)\b"), "i"),  # -iy/-yi adjectival endings
+    (re.compile(r"sch"), "sh"),  # German Sch, Polish sz handled below
+    (re.compile(r"shch|szcz|sc"), "sh"),
+    (re.compile(r"tsch|tch|cz|ch|c(?=h)"), "ch"),
+    (re.compile(r"zh|sh|ż|rz"), "zh"),  # zh and sh are confused across systems
+    (re.compile(r"kh|ch(?=[^aeiou])|x"), "h"),
+    (re.compile(r"g"), "h"),  # Ukrainian г = h (Hlukhiv/Glukhov)
+    (re.compile(r"ts|tz|c"), "ts"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"j"), "y"),
+    (re.compile(r"y(?=[aeiou])"), ""),  # ya/yu/ye/yo → a/u/e/o (also ia/io via vowels)
+    (re.compile(r"[eioy]+"), "i"),  # e/i/y/o differ between ru/uk forms: Kharkov/Kharkiv
+    (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters
+]
+
+
+@lru_cache(maxsize=200_000)
+def loose_key(name: str) -> str:
+    """Phonetic skeleton that folds transliteration systems and ru/uk name forms."""
+    key = strict_key(name)
+    for pattern, repl in _LOOSE_REWRITES:
+        key = pattern.sub(repl, key)
+    return key.replace(" ", "")
+
+
+_TYPE_WORDS = {
+    "oblast", "region", "province", "raion", "rayon", "district", "krai", "kray",
+    "hromada", "republic", "okrug", "municipality", "territorial", "community", "urban",
+    "settlement", "village", "selo", "city", "town", "the", "of", "rural", "municipal",
+    "oblast'", "avtonomnyy", "respublika", "gorod", "poselok", "obl", "area", "county",
+    "governorate", "state", "silrada", "selsoviet",
+}
+
+
+def core_name(name: str) -> str:
+    """A place name without its administrative type words: 'Sumy Oblast' → 'sumy'."""
+    words = [w for w in strict_key(name).split() if w not in _TYPE_WORDS]
+    return " ".join(words)

@@ -1,0 +1,98 @@
+"""The gazetteer's record types."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Feature codes (GeoNames) that are administrative units, from largest to smallest.
+ADMIN_LEVEL = {"PCLI": 0, "PCL": 0, "PCLD": 0, "ADM1": 1, "ADM2": 2, "ADM3": 3, "ADM4": 4}
+
+# Human names for the sources a record can come from (see gazetteer/SOURCES.md).
+SOURCE_LABELS = {
+    "geonames-cities500": "GeoNames cities500 (CC BY 4.0)",
+    "border-pack": "geomap border settlements pack (facts from Wikipedia, CC BY-SA)",
+    "geonames-import": "GeoNames dump import (CC BY 4.0)",
+    "ocha-cod-hromada-centroid": "OCHA Ukraine COD settlement list, placed at its hromada centroid (CC BY-IGO 3.0)",
+    "ocha-cod": "OCHA Ukraine COD administrative units (CC BY-IGO 3.0)",
+    "boundary-polygon": "Boundary polygons (Natural Earth / OpenStreetMap ODbL / Minregion CC BY-SA)",
+    "geonames-countries": "GeoNames country info (CC BY 4.0)",
+}
+
+
+@dataclass
+class Place:
+    """One gazetteer entry: a settlement or an administrative unit.
+
+    ``id`` is the GeoNames id where there is one, else a source-prefixed stable id
+    (``bp:…`` border pack, ``ua:UA…`` OCHA p-code, ``adm1:RU-KRS`` boundary unit).
+    ``located_by`` says what the coordinates are: ``point`` (the place itself),
+    ``centroid`` (an admin unit's representative point) or ``hromada-centroid``
+    (a Ukrainian village placed at its hromada's centroid).
+    """
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    feature_class: str = "P"
+    feature_code: str = "PPL"
+    country: str = ""
+    admin1_code: str = ""
+    admin1: str = ""
+    admin2_code: str = ""
+    admin2: str = ""
+    admin3: str = ""
+    population: int = 0
+    source: str = ""
+    asciiname: str = ""
+    alternatenames: list[str] = field(default_factory=list)
+    geonameid: int | None = None
+    located_by: str = "point"
+    note: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.feature_code in ADMIN_LEVEL
+
+    @property
+    def admin_level(self) -> int | None:
+        return ADMIN_LEVEL.get(self.feature_code)
+
+    def hierarchy(self) -> str:
+        """'Sudzhansky District, Kursk Oblast, RU' style label."""
+        parts = [p for p in (self.admin3, self.admin2, self.admin1, self.country) if p]
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Candidate:
+    """A gazetteer record that matches a queried name, with how well it matched."""
+
+    place: Place
+    score: float
+    matched_name: str
+    match: str  # exact | strict | loose | fuzzy
+
+    def to_dict(self) -> dict:
+        p = self.place
+        return {
+            "id": p.id,
+            "name": p.name,
+            "lat": p.lat,
+            "lon": p.lon,
+            "country": p.country,
+            "admin1": p.admin1,
+            "admin2": p.admin2,
+            "admin3": p.admin3,
+            "feature_code": p.feature_code,
+            "population": p.population,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "matched_name": self.matched_name,
+            "located_by": p.located_by,
+            "source": p.source,
+            "geonameid": p.geonameid,
+        }
