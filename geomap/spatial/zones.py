@@ -1,0 +1,342 @@
+"""Buffer zones around places and distance bands along the Russia–Ukraine border.
+
+All distances are in metres on the WGS84 ellipsoid: circles are traced with the
+geodesic direct problem (``pyproj.Geod.fwd``), the border line is buffered piecewise in
+local azimuthal-equidistant projections, and areas come from an equal-area projection.
+Nothing is ever buffered in degrees.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from geomap.errors import InputError
+
+GEOD = Geod(ellps="WGS84")
+WGS84 = "EPSG:4326"
+EQUAL_AREA = "EPSG:6933"  # WGS 84 / NSIDC EASE-Grid 2.0 Global (cylindrical equal-area)
+_COUNTRY_ALIASES = {
+    "ru": "RU", "rus": "RU", "russia": "RU", "russian federation": "RU",
+    "ua": "UA", "ukr": "UA", "ukraine": "UA",
+}
+_BORDER_ALIASES = {"ru-ua", "ua-ru", "ru_ua", "ua_ru", "russia-ukraine", "ukraine-russia"}
+
+
+# --------------------------------------------------------------------------- circles
+def _point_table(points) -> pd.DataFrame:
+    """Normalise the inputs of :func:`buffer_zones` to columns name, lat, lon."""
+    if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
+        gs = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+        if gs.crs is not None and not gs.crs.equals(CRS(WGS84)):
+            gs = gs.to_crs(WGS84)
+        if len(gs) and not (gs.geom_type == "Point").all():
+            bad = gs.index[gs.geom_type != "Point"][0]
+            raise InputError(f"row {bad!r} is a {gs.loc[bad].geom_type}, expected a Point",
+                             field="geometry")
+        if isinstance(points, gpd.GeoDataFrame):
+            col = next((c for c in ("name", "location") if c in points.columns), None)
+            names = points[col].astype(str) if col else pd.Series(points.index.astype(str))
+        else:
+            names = pd.Series(points.index.astype(str))
+        table = pd.DataFrame({"name": names.to_numpy(), "lat": gs.y.to_numpy(),
+                              "lon": gs.x.to_numpy()})
+    elif isinstance(points, Mapping):
+        rows = []
+        for name, value in points.items():
+            if hasattr(value, "lat") and hasattr(value, "lon"):
+                lat, lon = value.lat, value.lon
+            else:
+                try:
+                    lat, lon = value
+                except (TypeError, ValueError):
+                    raise InputError(f"{name!r}: expected (lat, lon), got {value!r}",
+                                     field="points") from None
+            rows.append((str(name), float(lat), float(lon)))
+        table = pd.DataFrame(rows, columns=["name", "lat", "lon"])
+    else:
+        raise InputError("points must be a dict name -> (lat, lon) or a GeoDataFrame of points",
+                         field="points")
+    bad = ~(table["lat"].between(-90, 90) & table["lon"].between(-180, 180))
+    if bad.any():
+        row = table[bad].iloc[0]
+        raise InputError(f"{row['name']!r}: coordinates ({row['lat']}, {row['lon']}) are not a "
+                         "valid latitude/longitude", field="points")
+    return table
+
+
+def _radii_m(radius_km, names: pd.Series) -> np.ndarray:
+    if isinstance(radius_km, Mapping):
+        missing = [n for n in names if n not in radius_km]
+        if missing:
+            raise InputError(f"no radius given for {missing[0]!r}", field="radius_km")
+        radii = np.array([float(radius_km[n]) for n in names])
+    elif isinstance(radius_km, Sequence | np.ndarray | pd.Series) and not isinstance(radius_km, str):
+        radii = np.asarray(radius_km, dtype=float)
+        if radii.shape != (len(names),):
+            raise InputError(f"{len(radii)} radii for {len(names)} points", field="radius_km")
+    else:
+        radii = np.full(len(names), float(radius_km))
+    if len(radii) and not (np.isfinite(radii).all() and (radii > 0).all()):
+        raise InputError("radius must be a positive number of kilometres", field="radius_km")
+    return radii * 1000.0
+
+
+def geodesic_circles(lat, lon, radius_m, n_vertices: int = 128) -> np.ndarray:
+    """Polygons whose vertices lie exactly ``radius_m`` metres (geodesic) from each centre.
+
+    Vectorised over all centres: one ``Geod.fwd`` call for every vertex. Exterior rings
+    are counter-clockwise (RFC 7946).
+    """
+    lat, lon, radius_m = np.broadcast_arrays(np.asarray(lat, float), np.asarray(lon, float),
+                                             np.asarray(radius_m, float))
+    k = lat.size
+    if k == 0:
+        return np.array([], dtype=object)
+    az = np.linspace(360.0, 0.0, n_vertices, endpoint=False)  # decreasing azimuth = CCW
+    lo, la, _ = GEOD.fwd(np.repeat(lon.ravel(), n_vertices), np.repeat(lat.ravel(), n_vertices),
+                         np.tile(az, k), np.repeat(radius_m.ravel(), n_vertices))
+    coords = np.stack([lo, la], axis=-1).reshape(k, n_vertices, 2)
+    coords = np.concatenate([coords, coords[:, :1]], axis=1)
+    return shapely.polygons(coords)
+
+
+def area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Areas in km² from an equal-area projection."""
+    return (geoms.to_crs(EQUAL_AREA).area / 1e6).to_numpy()
+
+
+def buffer_zones(points, radius_km, *, dissolve: bool = True,
+                 n_vertices: int = 128) -> gpd.GeoDataFrame:
+    """Geodesic circles around points, merged where they overlap.
+
+    Parameters
+    ----------
+    points : dict name -> (lat, lon) (or objects with ``.lat``/``.lon``) or GeoDataFrame of
+        points (names from its ``name`` or ``location`` column).
+    radius_km : one radius, one per point (sequence), or a mapping name -> radius.
+    dissolve : merge overlapping circles into one zone whose ``name`` lists its members.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) with columns name, radius_km (largest member radius),
+    n_points, area_km2 and geometry.
+    """
+    table = _point_table(points)
+    radii = _radii_m(radius_km, table["name"])
+    columns = ["name", "radius_km", "n_points", "area_km2", "geometry"]
+    if table.empty:
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=WGS84)
+    # identical centres and radii give identical circles: trace each once
+    key = pd.DataFrame({"lat": table["lat"].round(7), "lon": table["lon"].round(7), "r": radii})
+    first = ~key.duplicated()
+    circles = np.empty(len(table), dtype=object)
+    circles[first.to_numpy()] = geodesic_circles(key["lat"][first], key["lon"][first],
+                                                 key["r"][first], n_vertices)
+    if not first.all():
+        idx = key.groupby(["lat", "lon", "r"], sort=False).ngroup().to_numpy()
+        uniq = circles[first.to_numpy()]
+        circles = uniq[idx]
+    if not dissolve:
+        gdf = gpd.GeoDataFrame({"name": table["name"], "radius_km": radii / 1000.0,
+                                "n_points": 1}, geometry=list(circles), crs=WGS84)
+    else:
+        parts = shapely.get_parts(shapely.union_all(circles[first.to_numpy()]))
+        centres = shapely.points(table["lon"].to_numpy(), table["lat"].to_numpy())
+        point_i, part_i = shapely.STRtree(parts).query(centres, predicate="within")
+        owner = np.full(len(table), -1)
+        owner[point_i] = part_i
+        if (owner < 0).any():  # numerically on an edge: fall back to the nearest part
+            lost = np.flatnonzero(owner < 0)
+            owner[lost] = shapely.STRtree(parts).nearest(centres[lost])
+        members = pd.DataFrame({"part": owner, "name": table["name"], "r": radii / 1000.0})
+        grouped = members.groupby("part", sort=True)
+        names = grouped["name"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+        gdf = gpd.GeoDataFrame({"name": names.to_numpy(),
+                                "radius_km": grouped["r"].max().to_numpy(),
+                                "n_points": grouped.size().to_numpy()},
+                               geometry=list(parts[names.index.to_numpy()]), crs=WGS84)
+    gdf["area_km2"] = area_km2(gdf.geometry)
+    return gdf[columns].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- border bands
+def _aeqd(lat: float, lon: float) -> CRS:
+    return CRS.from_proj4(f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m")
+
+
+def line_buffer_m(line: BaseGeometry, distance_m: float, chunk_km: float = 100.0) -> BaseGeometry:
+    """Buffer a long (multi)line by ``distance_m`` metres, in lon/lat.
+
+    The line is cut into pieces of about ``chunk_km`` of geodesic length, each buffered in
+    an azimuthal-equidistant projection centred on the piece (scale error below 1e-4 at
+    ``chunk_km/2 + distance``), and the pieces are merged.
+    """
+    pieces = []
+    for part in shapely.get_parts(line):
+        xy = np.asarray(part.coords)[:, :2]
+        seg = GEOD.line_lengths(xy[:, 0], xy[:, 1]) if len(xy) > 1 else np.array([])
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        chunk = np.minimum((cum // (chunk_km * 1000.0)).astype(int),
+                           max(int(cum[-1] // (chunk_km * 1000.0)) - 1, 0))
+        for c in np.unique(chunk):
+            idx = np.flatnonzero(chunk == c)
+            lo, hi = idx[0], min(idx[-1] + 1, len(xy) - 1)  # share the joint vertex
+            sub = xy[lo:hi + 1]
+            mid = sub[len(sub) // 2]
+            crs = _aeqd(mid[1], mid[0])
+            fwd = Transformer.from_crs(WGS84, crs, always_xy=True)
+            inv = Transformer.from_crs(crs, WGS84, always_xy=True)
+            x, y = fwd.transform(sub[:, 0], sub[:, 1])
+            geom = shapely.LineString(np.column_stack([x, y])) if len(sub) > 1 \
+                else shapely.Point(x[0], y[0])
+            buf = geom.buffer(distance_m, quad_segs=16)
+            pieces.append(shapely.transform(buf, lambda c, inv=inv: np.column_stack(
+                inv.transform(c[:, 0], c[:, 1]))))
+    return shapely.make_valid(shapely.union_all(pieces))
+
+
+@lru_cache(maxsize=16)
+def _border_buffer(distance_m: float, high_resolution: bool) -> BaseGeometry:
+    from geomap.boundaries import ru_ua_border
+
+    return line_buffer_m(shapely.union_all(ru_ua_border(high_resolution).geometry.values),
+                         distance_m)
+
+
+@lru_cache(maxsize=4)
+def _territory(country: str, high_resolution: bool) -> BaseGeometry:
+    """Land of one country near the border, from the same source as the border line."""
+    from geomap import boundaries
+
+    if country == "RU":
+        if high_resolution:  # OSM districts: same source as the OSM border line
+            return shapely.union_all(boundaries.admin2().geometry.values)
+        c = boundaries.countries()
+        return shapely.union_all(c[c["iso_a2"] == "RU"].geometry.values)
+    a1 = boundaries.admin1(high_resolution_ukraine=high_resolution)
+    ua = shapely.union_all(a1[a1["adm0_a2"] == "UA"].geometry.values)
+    if high_resolution:  # Minregion and OSM differ by up to ~700 m: never overlap the RU side
+        ua = ua.difference(_territory("RU", True))
+    return ua
+
+
+def _norm(s) -> str:
+    return " ".join(str(s).casefold().replace("’", "'").split())
+
+
+def resolve_admin(name: str) -> BaseGeometry:
+    """Polygon of an oblast (name in en/ru/uk or ISO 3166-2 code) or a Russian district.
+
+    Russian border oblasts are built from their OSM districts, so that they meet the OSM
+    border line exactly; other units come from ``admin1`` (Minregion for Ukraine).
+    """
+    from geomap import boundaries
+
+    want = _norm(name)
+    a2 = boundaries.admin2()
+    hit = a2[a2["adm1_name_en"].map(_norm).eq(want) | a2["adm1_name_ru"].map(_norm).eq(want)
+             | a2["adm1_iso"].map(_norm).eq(want)]
+    if hit.empty:
+        a1 = boundaries.admin1()
+        cols = [c for c in ("name_en", "name_local", "name_ru", "name_uk", "iso_3166_2")
+                if c in a1.columns]
+        mask = np.zeros(len(a1), bool)
+        for c in cols:
+            mask |= a1[c].map(_norm).eq(want).to_numpy()
+        hit = a1[mask]
+    if hit.empty:
+        hit = a2[a2["name_en"].map(_norm).eq(want) | a2["name_ru"].map(_norm).eq(want)
+                 | a2["id"].map(_norm).eq(want)]
+    if hit.empty:
+        known = sorted(set(boundaries.admin1()["name_en"]) | set(a2["name_en"]))
+        close = difflib.get_close_matches(str(name), known, n=3)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise InputError(f"unknown oblast or district {name!r}{hint}", field="clip_to")
+    return shapely.union_all(hit.geometry.values)
+
+
+def _clip_geometry(clip_to) -> BaseGeometry | None:
+    if clip_to is None:
+        return None
+    if isinstance(clip_to, str):
+        return resolve_admin(clip_to)
+    if isinstance(clip_to, gpd.GeoDataFrame | gpd.GeoSeries):
+        gs = clip_to.geometry if isinstance(clip_to, gpd.GeoDataFrame) else clip_to
+        if gs.crs is not None:
+            gs = gs.to_crs(WGS84)
+        return shapely.union_all(gs.values)
+    if isinstance(clip_to, BaseGeometry):
+        return clip_to
+    raise InputError(f"clip_to must be an oblast name or a geometry, got {type(clip_to).__name__}",
+                     field="clip_to")
+
+
+def _country_code(value: str, field: str) -> str:
+    code = _COUNTRY_ALIASES.get(_norm(value))
+    if code is None:
+        raise InputError(f"{value!r} is not RU or UA", field=field)
+    return code
+
+
+def border_zones(distances_km: Sequence[float] = (10, 30), inside: str = "RU",
+                 border: str = "RU-UA", clip_to=None, *,
+                 high_resolution: bool = True) -> gpd.GeoDataFrame:
+    """Bands along the Russia–Ukraine border, inside one country.
+
+    Parameters
+    ----------
+    distances_km : band edges, e.g. ``[10, 30]`` gives the rings 0–10 km and 10–30 km.
+    inside : ``"RU"`` (band clipped to the union of the OSM Russian districts) or ``"UA"``
+        (Minregion oblasts).
+    border : only ``"RU-UA"`` is shipped.
+    clip_to : optional oblast/district name (e.g. ``"Kursk Oblast"``) or geometry.
+    high_resolution : use the OSM border line (recommended); ``False`` uses Natural Earth.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) with columns name, inner_km, outer_km, inside, border,
+    area_km2, geometry; one row per ring.
+    """
+    if _norm(border) not in _BORDER_ALIASES:
+        raise InputError(f"unknown border {border!r}; only 'RU-UA' is shipped", field="border")
+    country = _country_code(inside, "inside")
+    try:
+        edges = sorted({float(d) for d in distances_km})
+    except (TypeError, ValueError):
+        raise InputError(f"distances must be numbers of km, got {distances_km!r}",
+                         field="distances_km") from None
+    if not edges or edges[0] <= 0 or not np.isfinite(edges).all():
+        raise InputError("distances must be positive numbers of km", field="distances_km")
+    territory = _territory(country, high_resolution)
+    clip = _clip_geometry(clip_to)
+    if clip is not None:
+        territory = territory.intersection(clip)
+    rows, previous, inner = [], None, 0.0
+    for outer in edges:
+        buf = _border_buffer(outer * 1000.0, high_resolution)
+        ring = buf if previous is None else buf.difference(previous)
+        geom = shapely.make_valid(ring.intersection(territory))
+        geom = shapely.union_all([g for g in shapely.get_parts(geom)
+                                  if g.geom_type in ("Polygon", "MultiPolygon")]) \
+            if geom.geom_type == "GeometryCollection" else geom
+        rows.append({"name": f"{_fmt(inner)}–{_fmt(outer)} km from the RU–UA border "
+                             f"({'Russia' if country == 'RU' else 'Ukraine'})",
+                     "inner_km": inner, "outer_km": outer, "inside": country,
+                     "border": "RU-UA", "geometry": geom})
+        previous, inner = buf, outer
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    gdf["area_km2"] = area_km2(gdf.geometry)
+    return gdf[["name", "inner_km", "outer_km", "inside", "border", "area_km2", "geometry"]]
+
+
+def _fmt(km: float) -> str:
+    return f"{km:g}"
