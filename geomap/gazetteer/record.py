@@ -74,7 +74,7 @@ class Candidate:
     place: Place
     score: float
     matched_name: str
-    match: str  # exact | strict | loose | fuzzy
+    match: str  # exact | alternate | strict | core | loose | core-nonadmin | fuzzy
 
     def to_dict(self) -> dict:
         p = self.place

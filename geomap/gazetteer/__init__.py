@@ -1,0 +1,260 @@
+"""Offline gazetteer: GeoNames cities500 + admin units + border pack + OCHA settlements.
+
+>>> gz = Gazetteer.default()
+>>> gz.search("Plyokhovo")[0].place.admin2
+'Sudzhansky District'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+import unicodedata
+from pathlib import Path
+
+from geomap.errors import GeomapError
+from geomap.gazetteer.index import (
+    CORE,
+    LOOSE,
+    STRICT,
+    build_index,
+    connect,
+    default_index_path,
+    haversine_km,
+    row_to_place,
+    sources_fingerprint,
+)
+from geomap.gazetteer.normalize import core_name, loose_key, strict_key
+from geomap.gazetteer.record import Candidate, Place
+
+__all__ = ["Gazetteer", "Place", "Candidate"]
+
+# Match scores by how the query met the name.
+# exact: the record's own name; alternate: one of its alternate names; strict/loose: the
+# transliteration keys; core: an admin unit named with its type word ("Sumy region").
+_SCORES = {"exact": 1.0, "alternate": 0.97, "strict": 0.95, "core": 0.9, "loose": 0.85,
+           "core-nonadmin": 0.8}
+_FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
+
+
+def admin_matches(query: str, *values: str) -> bool:
+    """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?"""
+    q_core = loose_key(core_name(query))
+    q_code = query.strip().upper()
+    for value in values:
+        if not value:
+            continue
+        if value.upper() == q_code:
+            return True
+        v_core = loose_key(core_name(value))
+        if q_core and v_core and (q_core == v_core or (
+                min(len(q_core), len(v_core)) >= 4
+                and (q_core.startswith(v_core) or v_core.startswith(q_core)))):
+            return True
+    return False
+
+
+class Gazetteer:
+    """Search the compiled index by name, with optional country/admin-1/proximity context."""
+
+    _default: Gazetteer | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, path: str | Path | None = None, rebuild: bool | None = None):
+        self.path = Path(path) if path else default_index_path()
+        if rebuild or (rebuild is None and self._is_stale()):
+            build_index(self.path, keep_imports_from=self.path)
+        self._con = connect(self.path, readonly=True)
+        self._con.row_factory = None
+        self._fuzzy_keys: dict[str, list[str]] = {}
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The shared instance over the embedded default data (built on first use)."""
+        with cls._lock:
+            if cls._default is None:
+                cls._default = cls()
+            return cls._default
+
+    def _is_stale(self) -> bool:
+        if not self.path.exists():
+            return True
+        try:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            row = con.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+            con.close()
+        except sqlite3.DatabaseError:
+            return True
+        return row is None or row[0] != sources_fingerprint()
+
+    def reopen(self) -> None:
+        """Re-read the index after an import changed it."""
+        self._con.close()
+        self._con = connect(self.path, readonly=True)
+        self._fuzzy_keys.clear()
+
+    # -- lookups -------------------------------------------------------------
+    def get(self, place_id: str | int) -> Place | None:
+        """The record with this id (GeoNames id or source-prefixed id)."""
+        row = self._con.execute("SELECT * FROM places WHERE id=?", (str(place_id),)).fetchone()
+        return row_to_place(row) if row else None
+
+    def _places(self, rids: list[int]) -> dict[int, Place]:
+        out = {}
+        for i in range(0, len(rids), 500):
+            chunk = rids[i:i + 500]
+            sql = f"SELECT * FROM places WHERE rid IN ({','.join('?' * len(chunk))})"
+            for row in self._con.execute(sql, chunk):
+                out[row[0]] = row_to_place(row)
+        return out
+
+    def lookup_keys(self, name: str) -> list[tuple[int, str]]:
+        """(place rid, match kind) for every record whose name keys meet this name."""
+        strict, loose = strict_key(name), loose_key(name)
+        core = core_name(name)
+        has_type_word = bool(core) and core != strict
+        queries = [(strict, STRICT), (loose, LOOSE)]
+        if core:
+            queries += [(core, CORE), (loose_key(core), CORE)]
+            if has_type_word:
+                queries += [(core, STRICT), (loose_key(core), LOOSE)]
+        hits: dict[int, str] = {}
+        rank = {"strict": 0, "core": 1, "loose": 2}
+        for key, kind in queries:
+            if not key:
+                continue
+            for (rid,) in self._con.execute(
+                    "SELECT place FROM names WHERE key=? AND kind=?", (key, kind)):
+                if kind == STRICT and key == strict:
+                    label = "strict"
+                elif kind == CORE or (has_type_word and key in (core, loose_key(core))):
+                    label = "core"
+                else:
+                    label = "loose"
+                if rid not in hits or rank[label] < rank[hits[rid]]:
+                    hits[rid] = label
+        return list(hits.items())
+
+    def search(self, name: str, country: str | None = None, admin1: str | None = None,
+               near: tuple[float, float] | None = None, limit: int = 10,
+               fuzzy: bool = True, feature_class: str | None = None) -> list[Candidate]:
+        """Ranked candidates for a place name.
+
+        Parameters
+        ----------
+        name : str
+            Any spelling: Latin (any romanisation) or Cyrillic, "X Oblast"/"X region" too.
+        country : str, optional
+            ISO 3166-1 alpha-2 code; only records of that country are returned.
+        admin1 : str, optional
+            First-level unit by name or code ("Kursk Oblast", "Kursk region", "RU-KRS").
+        near : (lat, lon), optional
+            Prefer candidates close to this point.
+        limit : int
+            At most this many candidates.
+        fuzzy : bool
+            Fall back to typo-tolerant matching (scored lower) when nothing matches.
+        """
+        if not name or not strict_key(name):
+            return []
+        hits = self.lookup_keys(name)
+        places = self._places([rid for rid, _ in hits])
+        query_nfc = unicodedata.normalize("NFC", name.strip()).casefold()
+        candidates = []
+        for rid, label in hits:
+            place = places[rid]
+            if not self._passes(place, country, admin1, feature_class):
+                continue
+            names = [place.name, place.asciiname, *place.alternatenames]
+            same = [unicodedata.normalize("NFC", n).casefold() == query_nfc for n in names]
+            kind = label
+            if label == "core" and not place.is_admin:
+                kind = "core-nonadmin"
+            elif label != "core" and any(same[:2]):
+                kind = "exact"
+            elif label != "core" and any(same):
+                kind = "alternate"
+            matched = next((n for n in names if strict_key(n) == strict_key(name)), place.name)
+            candidates.append(Candidate(place, _SCORES[kind], matched, kind))
+        if fuzzy and not any(c.score >= _SCORES["core"] for c in candidates):
+            candidates += self._fuzzy(name, country, admin1, feature_class,
+                                      {c.place.id for c in candidates})
+        candidates.sort(key=lambda c: self._rank(c, near), reverse=True)
+        return candidates[:limit]
+
+    @staticmethod
+    def _passes(place: Place, country, admin1, feature_class) -> bool:
+        if country and place.country != country.upper():
+            return False
+        if feature_class and place.feature_class not in feature_class:
+            return False
+        if admin1 and not admin_matches(admin1, place.admin1, place.admin1_code):
+            return False
+        return True
+
+    @staticmethod
+    def _rank(c: Candidate, near) -> float:
+        p = c.place
+        prior = 0.04 * min(1.0, math.log10(p.population + 1) / 7)
+        prior += _FEATURE_PRIOR.get(p.feature_code, 0.0)
+        if p.located_by == "hromada-centroid":
+            prior -= 0.01
+        if near is not None:
+            prior += 0.1 * math.exp(-haversine_km(near[0], near[1], p.lat, p.lon) / 50.0)
+        return c.score + prior
+
+    def _fuzzy(self, name, country, admin1, feature_class, exclude) -> list[Candidate]:
+        from rapidfuzz import fuzz, process
+
+        key = loose_key(name)
+        if len(key) < 4:
+            return []
+        first = key[0]
+        if first not in self._fuzzy_keys:
+            rows = self._con.execute(
+                "SELECT DISTINCT key FROM names WHERE kind=? AND key >= ? AND key < ?",
+                (LOOSE, first, chr(ord(first) + 1)))
+            self._fuzzy_keys[first] = [r[0] for r in rows]
+        matches = process.extract(key, self._fuzzy_keys[first], scorer=fuzz.ratio,
+                                  score_cutoff=80, limit=25)
+        out = []
+        for matched_key, ratio, _ in matches:
+            rids = [r[0] for r in self._con.execute(
+                "SELECT place FROM names WHERE key=? AND kind=?", (matched_key, LOOSE))]
+            for place in self._places(rids).values():
+                if place.id in exclude or not self._passes(place, country, admin1, feature_class):
+                    continue
+                exclude.add(place.id)
+                out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))
+        return out
+
+    # -- information -----------------------------------------------------------
+    def info(self) -> dict:
+        meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        return {
+            "path": str(self.path),
+            "built": meta.get("built"),
+            "build_seconds": meta.get("build_seconds"),
+            "fingerprint": meta.get("fingerprint"),
+            "counts": json.loads(meta.get("counts", "{}")),
+            "imports": json.loads(meta.get("imports", "[]")),
+            "records": self._con.execute("SELECT COUNT(*) FROM places").fetchone()[0],
+            "names": self._con.execute("SELECT COUNT(*) FROM names").fetchone()[0],
+        }
+
+    def import_files(self, paths: list[str | Path], **kwargs) -> dict:
+        """Merge GeoNames dump files into this index (see ``geomap.gazetteer.importer``)."""
+        from geomap.gazetteer.importer import import_geonames
+
+        self._con.close()
+        try:
+            return import_geonames(self.path, [Path(p) for p in paths], **kwargs)
+        finally:
+            self.reopen()
+
+
+def check_index(path: Path) -> None:
+    if not path.exists():
+        raise GeomapError(f"no gazetteer index at {path}")

