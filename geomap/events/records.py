@@ -1,0 +1,913 @@
+"""Ingest existing event records: ACLED and UCDP GED exports, geomap tables, GeoJSON, GeoPackage.
+
+``read_records(path)`` auto-detects the layout, maps it onto ``EVENT_COLUMNS``, validates
+every row and returns the good rows as a GeoDataFrame plus a list of ``Problem`` for the
+bad ones (each with its line number and reason).  Nothing is dropped silently.
+
+Layouts
+-------
+``ucdp``
+    UCDP GED (``id``, ``where_coordinates``, ``date_start``, ``side_a``, ...).  Mapping:
+    ``id``→``event_id`` ("ucdp:<id>"), ``relid``→``report_id``, ``where_coordinates``→
+    ``location``, ``adm_1``/``adm_2``→``admin1``/``admin2``, ``date_start``/``date_end``→
+    ``event_date``/``end_date``, ``date_prec``→``date_precision`` (GED 1 day; 2–3 within a
+    week/range→2; 4–5 month/year→3), ``side_a``/``side_b``→``actor1``/``actor2``,
+    ``type_of_violence``→``event_type`` (1 state-based, 2 non-state→"Battles"; 3
+    one-sided→"Violence against civilians"), ``low``/``best``/``high``→``fatalities_*``,
+    ``source_article``→``source``, ``source_headline``→``notes``.
+    ``where_prec``→``geo_precision`` (GED 1–7 to ACLED 1–3, see ``GED_TO_ACLED_PRECISION``):
+    1 exact place→1; 2 within ~25 km of a known place→2; 3 second-order unit (raion)→2;
+    4 first-order unit (oblast)→3; 5 a larger area/line ("Donets Basin Area")→3;
+    6 only the country→3; 7 international waters/airspace→3.
+``acled``
+    ACLED export (``event_id_cnty``, ``event_date``, ``actor1``, ...): ``event_id_cnty``→
+    ``event_id`` ("acled:<id>"), ``time_precision``→``date_precision``, ``fatalities``→
+    ``fatalities_best``; the other columns keep their names.
+``geomap``
+    A table geomap wrote (the ``EVENT_COLUMNS`` names).
+``generic``
+    Any other table whose columns can be guessed (``lat``/``lon``, ``date``, ``village``,
+    ``oblast``...) or are given with ``columns={"location": "village", ...}``.
+
+Rows without coordinates but with a location are geocoded with
+``geomap.geoparse.resolve_name`` (the row's own admin1/admin2/country as context).
+``Problem.line`` is the physical line in a CSV (header = line 1), the sheet row in an
+XLSX and the 1-based feature number in GeoJSON/GeoPackage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap.errors import GeomapError, InputError
+from geomap.events.schema import EVENT_COLUMNS, EventRecord
+
+GED_TO_ACLED_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
+GED_DATE_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
+GED_VIOLENCE_TYPES = {
+    1: ("Battles", "state-based conflict"),
+    2: ("Battles", "non-state conflict"),
+    3: ("Violence against civilians", "one-sided violence"),
+}
+
+INT_COLUMNS = [
+    "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
+    "captured", "fatalities_low", "fatalities_best", "fatalities_high",
+]
+FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
+BOOL_COLUMNS = ["needs_review"]
+STR_COLUMNS = [c for c in EVENT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS]
+
+_UCDP_MAP = {
+    "event_id": "id", "report_id": "relid", "event_date": "date_start", "end_date": "date_end",
+    "date_precision": "date_prec", "event_type": "type_of_violence", "actor1": "side_a",
+    "actor2": "side_b", "country": "country", "admin1": "adm_1", "admin2": "adm_2",
+    "location": "where_coordinates", "latitude": "latitude", "longitude": "longitude",
+    "geo_precision": "where_prec", "fatalities_low": "low", "fatalities_best": "best",
+    "fatalities_high": "high", "source": "source_article", "notes": "source_headline",
+}
+_ACLED_MAP = {
+    "event_id": "event_id_cnty", "event_date": "event_date", "date_precision": "time_precision",
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
+    "actor2": "actor2", "country": "country", "admin1": "admin1", "admin2": "admin2",
+    "location": "location", "latitude": "latitude", "longitude": "longitude",
+    "geo_precision": "geo_precision", "fatalities_best": "fatalities", "source": "source",
+    "notes": "notes",
+}
+# Common column names of hand-made tables, by target column.
+_ALIASES = {
+    "event_id": ["id", "event_id", "eventid", "uid"],
+    "event_date": ["event_date", "date", "date_start", "start_date", "day", "дата"],
+    "end_date": ["end_date", "date_end"],
+    "event_type": ["event_type", "type"],
+    "actor1": ["actor1", "actor", "side_a"],
+    "actor2": ["actor2", "side_b", "target"],
+    "country": ["country", "страна", "країна"],
+    "admin1": ["admin1", "oblast", "region", "province", "adm_1", "область"],
+    "admin2": ["admin2", "raion", "rayon", "district", "adm_2", "район"],
+    "location": ["location", "place", "village", "settlement", "town", "city", "locality",
+                 "name", "where_coordinates", "населенный пункт"],
+    "latitude": ["latitude", "lat", "y"],
+    "longitude": ["longitude", "lon", "lng", "long", "x"],
+    "notes": ["notes", "description", "text", "comment", "summary"],
+    "source": ["source", "sources"],
+    "source_url": ["source_url", "url", "link"],
+    "fatalities_best": ["fatalities", "deaths", "killed_total"],
+}
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class Problem:
+    """One bad (``severity="error"``, row dropped) or doubtful (``"warning"``, row kept) row."""
+
+    path: str
+    line: int | None
+    field: str | None
+    reason: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        fld = f" [{self.field}]" if self.field else ""
+        return f"{where}:{fld} {self.severity}: {self.reason}"
+
+
+@dataclass
+class RecordsResult:
+    """Good rows of a records file (``records``) and every bad or doubtful one (``problems``)."""
+
+    records: gpd.GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+    layout: str = ""
+    encoding: str = "utf-8"
+    path: str = ""
+    total_rows: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def summary(self) -> str:
+        return (
+            f"{self.path}: {self.layout} layout, {self.total_rows} rows: {len(self.records)} "
+            f"imported, {len(self.errors)} rejected, {len(self.warnings)} warnings"
+        )
+
+
+# --------------------------------------------------------------------------- dates
+_MONTHS = {
+    m: i for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")], start=1) for m in names
+}
+_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")
+_NUM_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T].*)?$")
+_DMY_TEXT_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)\.?,?[ \-](\d{4})$")
+_MDY_TEXT_RE = re.compile(r"^([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
+
+
+def _mkdate(y: int, m: int, d: int) -> str | None:
+    if not 1800 <= y <= 2200:
+        return None
+    try:
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value, dayfirst: bool | None = None) -> str | None:
+    """An ISO date (YYYY-MM-DD) from the date formats found in event tables, else None.
+
+    Accepts ISO 8601 (with or without time), "16 May 2025", "May 16, 2025",
+    "1/22/2014 12:00:00 AM" (month first unless ``dayfirst`` or the day is > 12),
+    "16.12.2024", datetime/date/Timestamp objects.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
+        if pd.isna(value):
+            return None
+        return _mkdate(value.year, value.month, value.day)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if m := _ISO_RE.match(text):
+        return _mkdate(int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUM_RE.match(text):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        sep = text[len(m[1])]
+        first_is_day = dayfirst if dayfirst is not None else sep in ".-"
+        if a > 12 >= b:
+            first_is_day = True
+        elif b > 12 >= a:
+            first_is_day = False
+        return _mkdate(y, b, a) if first_is_day else _mkdate(y, a, b)
+    if m := _DMY_TEXT_RE.match(text):
+        month = _MONTHS.get(m[2].lower())
+        return _mkdate(int(m[3]), month, int(m[1])) if month else None
+    if m := _MDY_TEXT_RE.match(text):
+        month = _MONTHS.get(m[1].lower())
+        return _mkdate(int(m[3]), month, int(m[2])) if month else None
+    return None
+
+
+def _infer_dayfirst(values: Iterable) -> bool | None:
+    """True/False if a column's a/b/yyyy dates show which number is the day, else None."""
+    day_first = month_first = False
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        m = _NUM_RE.match(v.strip())
+        if m:
+            a, b = int(m[1]), int(m[2])
+            day_first |= a > 12
+            month_first |= b > 12
+    if day_first != month_first:
+        return day_first
+    return None
+
+
+# --------------------------------------------------------------------------- decoding
+def _cyrillic_share(text: str) -> float:
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return 0.0
+    return sum("\u0400" <= c <= "\u04ff" for c in non_ascii) / len(non_ascii)
+
+
+def _guess_legacy(raw: bytes) -> str:
+    """cp1251 if the bytes read as Cyrillic text in it, else cp1252 (latin-1 superset)."""
+    return "cp1251" if _cyrillic_share(raw.decode("cp1251", errors="replace")) > 0.7 else "cp1252"
+
+
+def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
+    """Decode a text file, detecting UTF-8 (with/without BOM), UTF-16, cp1251 and latin-1.
+
+    A file that is UTF-8 except for some lines keeps those lines, decoded with the best
+    legacy code page, and reports each one.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16", []
+    try:
+        return raw.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    bad = []
+    for i, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+    non_ascii_lines = [i for i, line in enumerate(lines) if any(b > 127 for b in line)]
+    legacy = _guess_legacy(b"\n".join(lines[i] for i in bad))
+    if len(bad) < len(non_ascii_lines) / 2:  # mostly UTF-8: fix the odd lines
+        out, problems = [], []
+        for i, line in enumerate(lines):
+            if i in set(bad):
+                out.append(line.decode(legacy, errors="replace"))
+                problems.append(Problem(path, i + 1, None,
+                                        f"line is not valid UTF-8; decoded as {legacy} — check its text",
+                                        "warning"))
+            else:
+                out.append(line.decode("utf-8"))
+        return "\n".join(out), f"utf-8 (+{legacy} lines)", problems
+    enc = _guess_legacy(raw)
+    label = "cp1251 (Cyrillic)" if enc == "cp1251" else "latin-1/cp1252"
+    return raw.decode(enc, errors="replace"), enc, [
+        Problem(path, None, None, f"file is not UTF-8; detected and decoded as {label}", "warning")
+    ]
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass
+class _Table:
+    columns: list[str]
+    rows: list[dict]  # column -> raw value, plus "_line" and "_nfields"
+    encoding: str = "utf-8"
+    problems: list[Problem] = field(default_factory=list)
+    geometry_xy: list[tuple[float, float] | None] | None = None
+
+
+def _read_csv(path: str) -> _Table:
+    raw = Path(path).read_bytes()
+    text, encoding, problems = decode_bytes(raw, path)
+    sample = text[:16384]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise InputError("file is empty", path=path, line=1) from exc
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise InputError("first line has no column names", path=path, line=1)
+    rows = []
+    prev = reader.line_num
+    try:
+        for values in reader:
+            line = prev + 1
+            prev = reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue
+            row = dict(zip(header, values, strict=False))
+            row["_line"], row["_nfields"] = line, len(values)
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputError(f"cannot parse CSV: {exc}", path=path, line=prev + 1) from exc
+    return _Table(header, rows, encoding, problems)
+
+
+def _read_xlsx(path: str) -> _Table:
+    try:
+        df = pd.read_excel(path, sheet_name=0, dtype=object)
+    except Exception as exc:
+        raise InputError(f"cannot read spreadsheet: {exc}", path=path) from exc
+    header = [str(c).strip() for c in df.columns]
+    df.columns = header
+    rows = []
+    for i, rec in enumerate(df.to_dict("records")):
+        if all(v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+               for v in rec.values()):
+            continue
+        rec = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+               for k, v in rec.items()}
+        rec["_line"], rec["_nfields"] = i + 2, len(header)
+        rows.append(rec)
+    return _Table(header, rows)
+
+
+def _read_vector(path: str) -> _Table:
+    import pyogrio
+
+    try:
+        gdf = pyogrio.read_dataframe(path, datetime_as_string=True)
+    except Exception as exc:
+        raise InputError(f"cannot read vector file: {exc}", path=path) from exc
+    geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else None
+    if geoms is not None and gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        geoms = geoms.to_crs(4326)
+    header = [c for c in gdf.columns if c != getattr(gdf, "_geometry_column_name", None)]
+    frame = pd.DataFrame(gdf[header])
+    xy: list[tuple[float, float] | None] = []
+    if geoms is not None:
+        pts = geoms.representative_point() if (~geoms.geom_type.isin(["Point", None])).any() else geoms
+        for g in pts:
+            xy.append(None if g is None or g.is_empty else (g.x, g.y))
+    rows = []
+    for i, rec in enumerate(frame.to_dict("records")):
+        rec = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+               for k, v in rec.items()}
+        rec["_line"], rec["_nfields"] = i + 1, len(header)
+        rows.append(rec)
+    return _Table(header, rows, geometry_xy=xy or None)
+
+
+def _read_table(path: str) -> _Table:
+    ext = Path(path).suffix.lower()
+    if ext in (".xlsx", ".xlsm", ".xls"):
+        return _read_xlsx(path)
+    if ext in (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml"):
+        if ext == ".kml":
+            from geomap.io import kml_to_frame
+
+            frame = kml_to_frame(path)
+            header = list(frame.columns)
+            rows = []
+            for i, rec in enumerate(frame.to_dict("records")):
+                rec["_line"], rec["_nfields"] = i + 1, len(header)
+                rows.append(rec)
+            return _Table(header, rows)
+        return _read_vector(path)
+    return _read_csv(path)
+
+
+# --------------------------------------------------------------------------- layout
+def parse_columns_spec(spec: str | Mapping[str, str] | None) -> dict[str, str]:
+    """``"location=village,event_date=date"`` → ``{"location": "village", ...}``."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        pairs = dict(spec)
+    else:
+        pairs = {}
+        for part in str(spec).split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"column mapping {part!r} is not target=source", field="columns")
+            target, source = (s.strip() for s in part.split("=", 1))
+            pairs[target] = source
+    unknown = [t for t in pairs if t not in EVENT_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"unknown target column(s) {', '.join(unknown)}; targets are {', '.join(EVENT_COLUMNS)}",
+            field="columns",
+        )
+    return pairs
+
+
+def detect_layout(columns: Iterable[str]) -> str:
+    """'ucdp', 'acled', 'geomap' or 'generic' from a table's column names."""
+    cols = {c.strip().lower() for c in columns}
+    if {"where_coordinates", "date_start", "side_a"} <= cols or {"where_prec", "adm_1", "best"} <= cols:
+        return "ucdp"
+    if "event_id_cnty" in cols or {"event_date", "actor1", "geo_precision", "fatalities"} <= cols:
+        return "acled"
+    if {"event_id", "event_date", "latitude", "longitude"} <= cols and len(cols & set(EVENT_COLUMNS)) >= 8:
+        return "geomap"
+    return "generic"
+
+
+def _layout_mapping(layout: str, columns: list[str]) -> dict[str, str]:
+    lower = {c.lower(): c for c in columns}
+    if layout == "ucdp":
+        base = _UCDP_MAP
+    elif layout == "acled":
+        base = _ACLED_MAP
+    elif layout == "geomap":
+        base = {c: c for c in EVENT_COLUMNS}
+    else:
+        mapping = {}
+        used = set()
+        for target, aliases in _ALIASES.items():
+            for alias in aliases:
+                if alias in lower and lower[alias] not in used:
+                    mapping[target] = lower[alias]
+                    used.add(lower[alias])
+                    break
+        for c in EVENT_COLUMNS:
+            if c in lower and c not in mapping and lower[c] not in used:
+                mapping[c] = lower[c]
+        return mapping
+    return {t: lower[s.lower()] for t, s in base.items() if s.lower() in lower}
+
+
+# --------------------------------------------------------------------------- values
+def _blank(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (float, np.floating)):
+        return bool(np.isnan(v))
+    if isinstance(v, str):
+        return v.strip() == ""
+    return False
+
+
+def _to_float(v) -> float | None:
+    if _blank(v):
+        return None
+    if isinstance(v, (int, float, np.number)):
+        return float(v)
+    return float(str(v).strip().replace(",", ".").replace("\u2212", "-"))
+
+
+def _to_int(v) -> int | None:
+    if _blank(v):
+        return None
+    f = float(str(v).strip().replace(",", "."))
+    if not f.is_integer():
+        raise ValueError(f"{v!r} is not a whole number")
+    return int(f)
+
+
+def _to_bool(v) -> bool:
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    text = str(v).strip().lower()
+    if text in ("", "0", "false", "no", "n", "f", "0.0"):
+        return False
+    if text in ("1", "true", "yes", "y", "t", "1.0"):
+        return True
+    raise ValueError(f"{v!r} is not true/false")
+
+
+def _row_id(layout: str, row: dict, columns: list[str]) -> str:
+    content = "\x1f".join(str(row.get(c, "")).strip() for c in columns)
+    digest = hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
+    return f"{layout}:{digest}"
+
+
+# --------------------------------------------------------------------------- main
+def read_records(path, columns=None, layout: str | None = None, geocode: bool = True,
+                 gazetteer=None) -> RecordsResult:
+    """Read an events table, mapping its layout onto EVENT_COLUMNS and checking every row.
+
+    Parameters
+    ----------
+    path : CSV/TSV, XLSX, GeoJSON, GeoPackage or KML file.
+    columns : ``{"target": "source column"}`` or ``"target=source,..."``; overrides and
+        extends the detected layout.
+    layout : force "ucdp", "acled", "geomap" or "generic" instead of auto-detection.
+    geocode : geocode rows that have a location but no coordinates (else they are errors).
+    gazetteer : passed to ``resolve_name``.
+
+    Returns
+    -------
+    RecordsResult with ``.records`` (GeoDataFrame, EVENT_COLUMNS + geometry, EPSG:4326) and
+    ``.problems`` (``Problem(path, line, field, reason, severity)``).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or lacks a required column altogether.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError("file not found", path=path)
+    if os.path.isdir(path):
+        raise InputError("is a directory, expected a records file", path=path)
+    table = _read_table(path)
+    layout = layout or detect_layout(table.columns)
+    if layout not in ("ucdp", "acled", "geomap", "generic"):
+        raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
+    mapping = _layout_mapping(layout, table.columns)
+    user = parse_columns_spec(columns)
+    for target, source in user.items():
+        if source not in table.columns:
+            match = {c.lower(): c for c in table.columns}.get(source.lower())
+            if match is None:
+                raise InputError(
+                    f"column {source!r} (for {target}) is not in the file; columns: "
+                    f"{', '.join(table.columns)}", path=path, line=1, field=source)
+            source = match
+        mapping[target] = source
+    has_xy = ("latitude" in mapping and "longitude" in mapping) or table.geometry_xy is not None
+    if "event_date" not in mapping:
+        raise InputError(
+            f"no date column found (columns: {', '.join(table.columns)}); "
+            "name it with --columns event_date=<column>", path=path, line=1, field="event_date")
+    if not has_xy and "location" not in mapping:
+        raise InputError(
+            "no latitude/longitude and no location column found "
+            f"(columns: {', '.join(table.columns)}); name them with --columns "
+            "latitude=<col>,longitude=<col> or location=<col>", path=path, line=1, field="location")
+    problems = list(table.problems)
+    bad_lines = {p.line for p in problems if p.line is not None}
+    records, lines = _convert_rows(table, mapping, layout, path, problems, bad_lines)
+    records, lines = _check_coordinates(records, lines, path, problems, mapping, geocode, gazetteer)
+    gdf = events_to_gdf(records)
+    problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.severity != "error"))
+    return RecordsResult(gdf, problems, layout, table.encoding, path, len(table.rows))
+
+
+def _convert_rows(table: _Table, mapping: dict[str, str], layout: str, path: str,
+                  problems: list[Problem], bad_lines: set) -> tuple[list[dict], list[int]]:
+    header = table.columns
+    n_header = len(header)
+    required_src = {mapping[t] for t in ("event_date", "latitude", "longitude", "location") if t in mapping}
+    dayfirst = _infer_dayfirst(r.get(mapping["event_date"]) for r in table.rows)
+    if dayfirst is None and layout == "ucdp":
+        dayfirst = False
+    id_src = mapping.get("event_id")
+    prefix = {"ucdp": "ucdp", "acled": "acled"}.get(layout, "")
+    seen_ids: dict[str, int] = {}
+    out: list[dict] = []
+    lines: list[int] = []
+
+    def src(target: str, row: dict):
+        col = mapping.get(target)
+        return row.get(col, "") if col else ""
+
+    for idx, row in enumerate(table.rows):
+        line = row["_line"]
+        nfields = row["_nfields"]
+        if nfields < n_header:
+            missing = header[nfields:]
+            problems.append(Problem(path, line, missing[0],
+                                    f"row has {nfields} of {n_header} fields: missing "
+                                    f"{', '.join(missing)} (values may be shifted)"))
+            continue
+        if nfields > n_header:
+            problems.append(Problem(path, line, None,
+                                    f"row has {nfields} fields but the header has {n_header} "
+                                    "(unquoted delimiter?)"))
+            continue
+        rec: dict = {}
+        row_problems: list[Problem] = []
+
+        def err(fieldname, reason, severity="error", _rp=row_problems, _line=line):
+            _rp.append(Problem(path, _line, fieldname, reason, severity))
+
+        # identity
+        raw_id = src("event_id", row)
+        if _blank(raw_id):
+            rec["event_id"] = _row_id(layout, row, header)
+        else:
+            rid = str(raw_id).strip()
+            if isinstance(raw_id, float) and raw_id.is_integer():
+                rid = str(int(raw_id))
+            rec["event_id"] = f"{prefix}:{rid}" if prefix and not rid.startswith(prefix + ":") else rid
+        # dates
+        date_raw = src("event_date", row)
+        if _blank(date_raw):
+            err(mapping["event_date"], "required date is empty")
+        else:
+            iso = parse_date(date_raw, dayfirst)
+            if iso is None:
+                err(mapping["event_date"], f"cannot parse date {str(date_raw)!r}")
+            rec["event_date"] = iso or ""
+        end_raw = src("end_date", row)
+        rec["end_date"] = ""
+        if not _blank(end_raw):
+            iso = parse_date(end_raw, dayfirst)
+            if iso is None:
+                err(mapping["end_date"], f"cannot parse end date {str(end_raw)!r}; left empty", "warning")
+            elif rec.get("event_date") and iso < rec["event_date"]:
+                err(mapping["end_date"], f"end date {iso} is before the start date; left empty", "warning")
+            else:
+                rec["end_date"] = iso if iso != rec.get("event_date") else ""
+        # text columns
+        for col in STR_COLUMNS:
+            if col in ("event_id", "event_date", "end_date"):
+                continue
+            val = src(col, row)
+            if isinstance(val, (_dt.date, pd.Timestamp)) and not _blank(val):
+                val = parse_date(val) if getattr(val, "hour", 0) == getattr(val, "minute", 0) == 0 \
+                    else val.isoformat()
+            rec[col] = "" if _blank(val) else str(val).strip()
+        # numbers
+        for col in FLOAT_COLUMNS:
+            val = src(col, row)
+            try:
+                rec[col] = _to_float(val)
+            except ValueError:
+                sev = "error" if col in ("latitude", "longitude") else "warning"
+                err(mapping.get(col), f"{col} {str(val)!r} is not a number"
+                    + ("" if sev == "error" else "; left empty"), sev)
+                rec[col] = None
+        for col in INT_COLUMNS:
+            val = src(col, row)
+            try:
+                rec[col] = _to_int(val)
+            except ValueError:
+                err(mapping.get(col), f"{col} {str(val)!r} is not a whole number; left empty", "warning")
+                rec[col] = None
+        try:
+            rec["needs_review"] = _to_bool(src("needs_review", row))
+        except ValueError as exc:
+            err(mapping.get("needs_review"), f"{exc}; set to true", "warning")
+            rec["needs_review"] = True
+        if rec["confidence"] is not None and not 0 <= rec["confidence"] <= 1:
+            err(mapping.get("confidence"), f"confidence {rec['confidence']} not in [0, 1]; left empty",
+                "warning")
+            rec["confidence"] = None
+        # layout specifics
+        if layout == "ucdp":
+            _apply_ucdp(rec, row, mapping, err)
+        elif layout == "acled":
+            if rec["geo_precision"] not in (None, 1, 2, 3):
+                err(mapping.get("geo_precision"), f"geo_precision {rec['geo_precision']} not 1–3; left empty",
+                    "warning")
+                rec["geo_precision"] = None
+            if rec["date_precision"] is None:
+                rec["date_precision"] = 1
+        if rec.get("date_precision") is None:
+            rec["date_precision"] = 1
+        if table.geometry_xy is not None and (rec["latitude"] is None or rec["longitude"] is None):
+            xy = table.geometry_xy[idx]
+            if xy is not None:
+                rec["longitude"], rec["latitude"] = xy
+        if line in bad_lines:
+            rec["needs_review"] = True
+        if not any(p.severity == "error" for p in row_problems):
+            first = seen_ids.get(rec["event_id"])
+            if first is not None:
+                row_problems.append(Problem(path, line, id_src,
+                                            f"duplicate event_id {rec['event_id']!r} (first on line {first}); skipped"))
+            else:
+                seen_ids[rec["event_id"]] = line
+        problems.extend(row_problems)
+        if any(p.severity == "error" for p in row_problems):
+            continue
+        if any(p.field in required_src for p in row_problems):
+            rec["needs_review"] = True
+        out.append(rec)
+        lines.append(line)
+    return out, lines
+
+
+def _apply_ucdp(rec: dict, row: dict, mapping: dict, err) -> None:
+    raw = row.get(mapping.get("event_type", ""), "")
+    try:
+        tov = _to_int(raw)
+    except ValueError:
+        tov = None
+    if tov in GED_VIOLENCE_TYPES:
+        rec["event_type"] = GED_VIOLENCE_TYPES[tov][0]
+        label = f"UCDP type_of_violence {tov} ({GED_VIOLENCE_TYPES[tov][1]})"
+    else:
+        if not _blank(raw):
+            err(mapping.get("event_type"), f"unknown type_of_violence {raw!r}; event_type left empty",
+                "warning")
+        rec["event_type"] = ""
+        label = ""
+    prec = rec.get("geo_precision")
+    if prec is not None:
+        if prec in GED_TO_ACLED_PRECISION:
+            rec["geo_precision"] = GED_TO_ACLED_PRECISION[prec]
+        else:
+            err(mapping.get("geo_precision"), f"where_prec {prec} not 1–7; geo_precision left empty",
+                "warning")
+            rec["geo_precision"] = None
+    dprec = rec.get("date_precision")
+    rec["date_precision"] = GED_DATE_PRECISION.get(dprec, 1) if dprec is not None else 1
+    desc = str(row.get("where_description", "") or "").strip()
+    extra = "; ".join(x for x in (label, f"where: {desc}" if desc else "") if x)
+    if extra:
+        rec["notes"] = f"{rec['notes']} [{extra}]" if rec["notes"] else f"[{extra}]"
+
+
+def _check_coordinates(records: list[dict], lines: list[int], path: str, problems: list[Problem],
+                       mapping: dict, geocode: bool, gazetteer) -> tuple[list[dict], list[int]]:
+    """Range checks, swapped lat/lon, point-vs-country checks and geocoding of bare names."""
+    lat_f, lon_f = mapping.get("latitude", "latitude"), mapping.get("longitude", "longitude")
+    keep = np.ones(len(records), dtype=bool)
+    swapped = np.zeros(len(records), dtype=bool)
+    to_geocode: list[int] = []
+    for i, rec in enumerate(records):
+        lat, lon = rec["latitude"], rec["longitude"]
+        line = lines[i]
+        if lat is None and lon is None:
+            if rec["location"]:
+                to_geocode.append(i)
+            else:
+                problems.append(Problem(path, line, lat_f, "no coordinates and no location"))
+                keep[i] = False
+            continue
+        if lat is None or lon is None:
+            problems.append(Problem(path, line, lat_f if lat is None else lon_f,
+                                    "only one of latitude/longitude is given"))
+            keep[i] = False
+            continue
+        if not (np.isfinite(lat) and np.isfinite(lon)):
+            problems.append(Problem(path, line, lat_f, "coordinates are not finite numbers"))
+            keep[i] = False
+        elif abs(lat) > 90:
+            if abs(lon) <= 90 and abs(lat) <= 180:
+                rec["latitude"], rec["longitude"] = lon, lat
+                swapped[i] = True
+                rec["needs_review"] = True
+                problems.append(Problem(path, line, lat_f,
+                                        f"latitude {lat} out of range and longitude {lon} is a valid "
+                                        "latitude: swapped lat/lon", "warning"))
+            else:
+                problems.append(Problem(path, line, lat_f, f"latitude {lat} out of range [-90, 90]"))
+                keep[i] = False
+        elif abs(lon) > 180:
+            problems.append(Problem(path, line, lon_f, f"longitude {lon} out of range [-180, 180]"))
+            keep[i] = False
+    _check_countries(records, lines, keep, swapped, path, problems, lat_f)
+    if to_geocode:
+        if not geocode:
+            for i in to_geocode:
+                problems.append(Problem(path, lines[i], lat_f, "no coordinates (geocoding is off)"))
+                keep[i] = False
+        else:
+            _geocode_rows(records, lines, to_geocode, keep, path, problems, mapping, gazetteer)
+    return [r for r, k in zip(records, keep, strict=True) if k], [ln for ln, k in zip(lines, keep, strict=True) if k]
+
+
+def _check_countries(records, lines, keep, swapped, path, problems, lat_f) -> None:
+    """Swap lat/lon when only the swapped point lies in the row's country (RU/UA/BY)."""
+    import shapely
+
+    from geomap.spatial.filters import region_layer, region_name_to_iso
+
+    idx = [i for i, r in enumerate(records)
+           if keep[i] and r["latitude"] is not None and r["country"]]
+    if not idx:
+        return
+    names = {records[i]["country"] for i in idx}
+    isos = {n: region_name_to_iso(n) for n in names}
+    layer = region_layer("country").set_index("iso_a2")
+    by_iso: dict[str, list[int]] = {}
+    for i in idx:
+        iso = isos.get(records[i]["country"])
+        if iso in layer.index:
+            by_iso.setdefault(iso, []).append(i)
+    for iso, rows in by_iso.items():
+        poly = layer.loc[iso, "geometry"]
+        lat = np.array([records[i]["latitude"] for i in rows])
+        lon = np.array([records[i]["longitude"] for i in rows])
+        inside = shapely.contains_xy(poly, lon, lat)
+        if inside.all():
+            continue
+        swapped_inside = shapely.contains_xy(poly, lat, lon)
+        out_pts = shapely.points(lon[~inside], lat[~inside])
+        # distance (km) from the outside points to the country, for a tolerance at the border
+        nearest = shapely.get_point(shapely.shortest_line(out_pts, poly), 1)
+        from pyproj import Geod
+
+        _, _, dist = Geod(ellps="WGS84").inv(lon[~inside], lat[~inside],
+                                             shapely.get_x(nearest), shapely.get_y(nearest))
+        dist_km = np.zeros(len(rows))
+        dist_km[~inside] = dist / 1000
+        for k, i in enumerate(rows):
+            if inside[k]:
+                continue
+            rec = records[i]
+            if swapped_inside[k] and not swapped[i]:
+                rec["latitude"], rec["longitude"] = rec["longitude"], rec["latitude"]
+                rec["needs_review"] = True
+                problems.append(Problem(path, lines[i], lat_f,
+                                        f"point ({lat[k]}, {lon[k]}) is outside {rec['country']} but "
+                                        "the swapped point is inside: swapped lat/lon", "warning"))
+            elif dist_km[k] > 5:
+                rec["needs_review"] = True
+                problems.append(Problem(path, lines[i], lat_f,
+                                        f"point ({rec['latitude']}, {rec['longitude']}) lies "
+                                        f"{dist_km[k]:.0f} km outside {rec['country']}", "warning"))
+
+
+def _geocode_rows(records, lines, rows, keep, path, problems, mapping, gazetteer) -> None:
+    from geomap.events.geocode import Resolver
+
+    try:
+        resolver = Resolver(gazetteer=gazetteer)
+    except GeomapError as exc:
+        for i in rows:
+            problems.append(Problem(path, lines[i], mapping.get("location"),
+                                    f"no coordinates and cannot geocode: {exc}"))
+            keep[i] = False
+        return
+    for i in rows:
+        rec = records[i]
+        res = resolver.resolve(rec["location"], admin1=rec["admin1"] or None,
+                               admin2=rec["admin2"] or None, country=rec["country"] or None)
+        if not res.resolved:
+            problems.append(Problem(path, lines[i], mapping.get("location"),
+                                    f"unknown place {rec['location']!r}: {res.reason}"))
+            keep[i] = False
+            continue
+        rec["latitude"], rec["longitude"] = res.latitude, res.longitude
+        rec["geo_precision"] = max(rec["geo_precision"] or 1, res.geo_precision or 1)
+        rec["geonameid"] = rec["geonameid"] or res.geonameid or res.place_id
+        rec["confidence"] = res.confidence if rec["confidence"] is None else rec["confidence"]
+        rec["admin1"] = rec["admin1"] or res.admin1
+        rec["admin2"] = rec["admin2"] or res.admin2
+        rec["needs_review"] = rec["needs_review"] or res.needs_review
+        if res.needs_review:
+            problems.append(Problem(path, lines[i], mapping.get("location"),
+                                    f"geocoded {rec['location']!r} needs review: {res.reason}", "warning"))
+
+
+# --------------------------------------------------------------------------- gdf
+def events_to_gdf(records) -> gpd.GeoDataFrame:
+    """EventRecords, dicts or a DataFrame → GeoDataFrame (EVENT_COLUMNS + Point, EPSG:4326).
+
+    Missing schema columns are added empty; extra columns are kept after the schema
+    columns; rows without coordinates get an empty (None) geometry.
+    """
+    if isinstance(records, pd.DataFrame):
+        df = pd.DataFrame(records.drop(columns=records.geometry.name)
+                          if isinstance(records, gpd.GeoDataFrame) else records).copy()
+        if isinstance(records, gpd.GeoDataFrame) and (
+                "latitude" not in df or "longitude" not in df
+                or df[["latitude", "longitude"]].isna().all().all()):
+            geom = records.geometry
+            if geom.crs is not None and geom.crs.to_epsg() != 4326:
+                geom = geom.to_crs(4326)
+            ok = geom.notna() & ~geom.is_empty
+            df["latitude"] = np.where(ok, geom.y.where(ok), np.nan)
+            df["longitude"] = np.where(ok, geom.x.where(ok), np.nan)
+    else:
+        rows = [r.to_dict() if isinstance(r, EventRecord) else dict(r) for r in records]
+        df = pd.DataFrame(rows)
+    df = df.reset_index(drop=True)
+    for col in EVENT_COLUMNS:
+        if col not in df:
+            df[col] = None
+    for col in STR_COLUMNS:
+        df[col] = df[col].map(lambda v: "" if _blank(v) else str(v)).astype(object)
+    for col in FLOAT_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    for col in INT_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").round().astype("Int64")
+    df["needs_review"] = df["needs_review"].map(
+        lambda v: False if _blank(v) else _safe_bool(v)).astype(bool)
+    extra = [c for c in df.columns if c not in EVENT_COLUMNS and c != "geometry"]
+    df = df[EVENT_COLUMNS + extra]
+    lat = df["latitude"].to_numpy(dtype=float)
+    lon = df["longitude"].to_numpy(dtype=float)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    geom = np.full(len(df), None, dtype=object)
+    if ok.any():
+        geom[ok] = gpd.points_from_xy(lon[ok], lat[ok])
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(list(geom), crs=4326), crs=4326)
+
+
+def _safe_bool(v) -> bool:
+    try:
+        return _to_bool(v)
+    except ValueError:
+        return True

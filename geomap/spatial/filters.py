@@ -1,0 +1,373 @@
+"""Filter event GeoDataFrames by region, shape, distance, date, actor, type and confidence.
+
+Region names are matched leniently against the shipped boundaries (``name_en``,
+``name_ru``, ``name_uk``, ``name_local``, ISO codes): "Kursk Oblast", "Kursk",
+"Курская область", "RU-KRS" and "Sumy region" all work.  Point-in-polygon tests are
+vectorised (``geopandas.sjoin``); distances are geodesic (``pyproj.Geod``, WGS84).
+
+Near the Russia–Ukraine border the Natural Earth polygons are 1–3 km off, so region
+polygons are refined: Ukraine and its oblasts come from the Minregion layer, and the
+Russian border oblasts (Bryansk, Kursk, Belgorod, Voronezh, Rostov) are the union of
+their OpenStreetMap districts (``admin2``).  Russia and Belarus lose any part that the
+Minregion layer assigns to Ukraine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.errors import InputError
+
+_NAME_COLUMNS = ("name_en", "name_ru", "name_uk", "name_local", "name_iso", "ne_name", "country")
+_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3")
+# Words that name the kind of unit, on top of geomap.gazetteer.normalize's list.
+_EXTRA_TYPE_WORDS = {"special", "republican", "autonomous", "oblasti", "oblasty"}
+
+
+# --------------------------------------------------------------------------- regions
+@lru_cache(maxsize=None)
+def region_layer(level: str) -> gpd.GeoDataFrame:
+    """Boundary polygons for ``level`` in ("country", "admin1", "admin2"), refined at the border.
+
+    Returns
+    -------
+    GeoDataFrame with the boundary attributes plus ``code`` (ISO code or district id).
+    """
+    from geomap import boundaries
+
+    if level == "admin2":
+        gdf = boundaries.admin2().copy()
+        gdf["code"] = gdf["id"]
+        return gdf
+    adm1 = boundaries.admin1(high_resolution_ukraine=True).copy()
+    adm2 = boundaries.admin2()
+    ua = shapely.union_all(adm1.loc[adm1["adm0_a2"] == "UA", "geometry"].values)
+    # Russian border oblasts: union of their OSM districts (same source as the border line).
+    osm_oblasts = adm2.dissolve(by="adm1_iso")["geometry"]
+    for iso, geom in osm_oblasts.items():
+        adm1.loc[adm1["iso_3166_2"] == iso, "geometry"] = geom
+    not_ua = adm1["adm0_a2"] != "UA"
+    adm1.loc[not_ua, "geometry"] = shapely.difference(adm1.loc[not_ua, "geometry"].values, ua)
+    if level == "admin1":
+        adm1["code"] = adm1["iso_3166_2"]
+        return adm1
+    if level != "country":
+        raise ValueError(f"unknown region level {level!r}")
+    countries = boundaries.countries().copy()
+    geoms = []
+    for iso in countries["iso_a2"]:
+        base = countries.loc[countries["iso_a2"] == iso, "geometry"].iloc[0]
+        if iso == "UA":
+            geoms.append(ua)
+            continue
+        own = adm1.loc[adm1["adm0_a2"] == iso, "geometry"].values
+        geoms.append(shapely.union_all([shapely.difference(base, ua), *own]))
+    countries["geometry"] = geoms
+    countries["code"] = countries["iso_a2"]
+    return countries
+
+
+def _core(name: str) -> str:
+    from geomap.gazetteer.normalize import core_name
+
+    return " ".join(w for w in core_name(name).split() if w not in _EXTRA_TYPE_WORDS)
+
+
+@lru_cache(maxsize=None)
+def _name_index(level: str) -> tuple[dict, dict, dict, dict]:
+    """code/strict/core/loose key → row positions of ``region_layer(level)``."""
+    from geomap.gazetteer.normalize import loose_key, strict_key
+
+    layer = region_layer(level)
+    codes: dict[str, set[int]] = {}
+    strict: dict[str, set[int]] = {}
+    core: dict[str, set[int]] = {}
+    loose: dict[str, set[int]] = {}
+    for pos, row in enumerate(layer.itertuples(index=False)):
+        rowd = row._asdict()
+        for col in _CODE_COLUMNS:
+            val = rowd.get(col)
+            if isinstance(val, str) and val:
+                codes.setdefault(val.upper(), set()).add(pos)
+        for col in _NAME_COLUMNS:
+            if col == "country" and level != "country":
+                continue
+            val = rowd.get(col)
+            if not isinstance(val, str) or not val:
+                continue
+            strict.setdefault(strict_key(val), set()).add(pos)
+            c = _core(val)
+            if c:
+                core.setdefault(c, set()).add(pos)
+                loose.setdefault(loose_key(c), set()).add(pos)
+    return codes, strict, core, loose
+
+
+def find_regions(level: str, names: str | Iterable[str], field: str | None = None) -> gpd.GeoDataFrame:
+    """Rows of ``region_layer(level)`` named by ``names`` (lenient; see module doc).
+
+    Raises
+    ------
+    InputError
+        If a name matches no region (the message lists close names).
+    """
+    from geomap.gazetteer.normalize import loose_key, strict_key
+
+    if isinstance(names, str):
+        names = [names]
+    layer = region_layer(level)
+    codes, strict, core, loose = _name_index(level)
+    hits: set[int] = set()
+    for name in names:
+        name = str(name).strip()
+        found = (
+            codes.get(name.upper())
+            or strict.get(strict_key(name))
+            or core.get(_core(name))
+            or loose.get(loose_key(_core(name)) if _core(name) else "")
+        )
+        if not found:
+            known = sorted(set(layer["name_en"].dropna()))
+            from rapidfuzz import process
+
+            close = [m[0] for m in process.extract(name, known, limit=3)]
+            raise InputError(
+                f"unknown {level} {name!r} (close: {', '.join(close)})", field=field or level
+            )
+        hits |= found
+    return layer.iloc[sorted(hits)]
+
+
+def region_name_to_iso(name: str) -> str | None:
+    """ISO alpha-2 code of a country named in any language/ISO form, or None."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        rows = find_regions("country", name)
+    except InputError:
+        return None
+    return rows["iso_a2"].iloc[0] if len(rows) == 1 else None
+
+
+# --------------------------------------------------------------------------- helpers
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _within(gdf: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> np.ndarray:
+    """Boolean mask: which rows of ``gdf`` lie in any of ``regions`` (vectorised sjoin)."""
+    mask = np.zeros(len(gdf), dtype=bool)
+    valid = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    if not valid.any() or regions.empty:
+        return mask
+    pts = gpd.GeoDataFrame(
+        {"_pos": np.arange(len(gdf))[valid]}, geometry=gdf.geometry.values[valid], crs=gdf.crs
+    )
+    shapes = gpd.GeoDataFrame(geometry=regions.geometry.values, crs=regions.crs)
+    if pts.crs is None:
+        pts = pts.set_crs(4326)
+    elif shapes.crs is not None and pts.crs != shapes.crs:
+        shapes = shapes.to_crs(pts.crs)
+    joined = gpd.sjoin(pts, shapes, how="inner", predicate="intersects")
+    mask[np.unique(joined["_pos"].to_numpy())] = True
+    return mask
+
+
+def _load_polygon(polygon) -> gpd.GeoDataFrame:
+    if isinstance(polygon, gpd.GeoDataFrame):
+        shapes = polygon
+    elif isinstance(polygon, gpd.GeoSeries):
+        shapes = gpd.GeoDataFrame(geometry=polygon)
+    elif isinstance(polygon, shapely.Geometry):
+        shapes = gpd.GeoDataFrame(geometry=[polygon], crs=4326)
+    else:
+        path = os.fspath(polygon)
+        if not os.path.exists(path):
+            raise InputError("polygon file not found", path=path, field="polygon")
+        try:
+            shapes = gpd.read_file(path, engine="pyogrio")
+        except Exception as exc:  # pyogrio raises DataSourceError and friends
+            raise InputError(f"cannot read polygon file: {exc}", path=path, field="polygon") from exc
+    shapes = shapes[shapes.geometry.notna()]
+    shapes = shapes[shapes.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
+    if shapes.empty:
+        raise InputError("polygon input holds no polygon", field="polygon")
+    if shapes.crs is None:
+        shapes = shapes.set_crs(4326)
+    return shapes.to_crs(4326)
+
+
+def _resolve_point(place) -> tuple[float, float]:
+    """(lat, lon) of a ``within_km`` centre given as a place name or a (lat, lon) pair."""
+    if isinstance(place, str):
+        text = place.strip()
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) == 2:
+            try:
+                return float(parts[0]), float(parts[1])
+            except ValueError:
+                pass
+        from geomap.geoparse import resolve_name
+
+        mention = resolve_name(text)
+        if not mention.resolved or mention.place is None:
+            raise InputError(
+                f"cannot locate {text!r}: {mention.reason or 'not in the gazetteer'}",
+                field="within_km",
+            )
+        return float(mention.place.lat), float(mention.place.lon)
+    lat, lon = (float(v) for v in place)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(f"centre ({lat}, {lon}) is not a valid (lat, lon)", field="within_km")
+    return lat, lon
+
+
+def geodesic_km(lat0: float, lon0: float, lats, lons) -> np.ndarray:
+    """Geodesic (WGS84) distances in km from one point to arrays of points; NaN stays NaN."""
+    from pyproj import Geod
+
+    lats = np.asarray(lats, dtype=float)
+    lons = np.asarray(lons, dtype=float)
+    out = np.full(lats.shape, np.nan)
+    ok = np.isfinite(lats) & np.isfinite(lons)
+    if ok.any():
+        _, _, dist = Geod(ellps="WGS84").inv(
+            np.full(ok.sum(), lon0), np.full(ok.sum(), lat0), lons[ok], lats[ok]
+        )
+        out[ok] = dist / 1000.0
+    return out
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series.replace("", None), errors="coerce", format="ISO8601")
+
+
+def _parse_bound(value, field: str) -> pd.Timestamp:
+    from geomap.events.records import parse_date
+
+    iso = parse_date(value)
+    if iso is None:
+        raise InputError(f"cannot parse date {value!r}", field=field)
+    return pd.Timestamp(iso)
+
+
+def _text_match(series: pd.Series, wanted: Sequence[str], exact: bool) -> np.ndarray:
+    values = series.fillna("").astype(str).str.casefold()
+    mask = np.zeros(len(series), dtype=bool)
+    for w in wanted:
+        w = str(w).casefold().strip()
+        mask |= (values == w).to_numpy() if exact else values.str.contains(w, regex=False).to_numpy()
+    return mask
+
+
+# --------------------------------------------------------------------------- public
+def filter_events(
+    gdf: gpd.GeoDataFrame,
+    country=None,
+    admin1=None,
+    admin2=None,
+    polygon=None,
+    bbox: Sequence[float] | None = None,
+    within_km: tuple | None = None,
+    date_from=None,
+    date_to=None,
+    actor=None,
+    event_type=None,
+    verification=None,
+    min_confidence: float | None = None,
+) -> gpd.GeoDataFrame:
+    """Rows of an events GeoDataFrame that pass every given filter (AND).
+
+    Parameters
+    ----------
+    gdf : events GeoDataFrame (EVENT_COLUMNS + Point geometry, EPSG:4326).
+    country, admin1, admin2 : region name(s) or ISO code(s); a list means "any of".
+    polygon : path to a polygon file, a shapely geometry or a GeoDataFrame.
+    bbox : (minlon, minlat, maxlon, maxlat).
+    within_km : (place, km): place is a gazetteer name, "lat,lon" or a (lat, lon) tuple.
+    date_from, date_to : inclusive; an event passes if its [event_date, end_date] overlaps.
+    actor : substring of actor1/actor2/claimed_by (case-insensitive); list means any.
+    event_type : event_type or sub_event_type, case-insensitive exact; list means any.
+    verification : verification state(s).
+    min_confidence : keep rows with confidence >= this.
+
+    Returns
+    -------
+    GeoDataFrame, a filtered copy with the same columns.
+    """
+    mask = np.ones(len(gdf), dtype=bool)
+    for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
+        if value is not None and len(_as_list(value)):
+            mask &= _within(gdf, find_regions(level, _as_list(value), field=level))
+    if polygon is not None:
+        mask &= _within(gdf, _load_polygon(polygon))
+    if bbox is not None:
+        try:
+            minx, miny, maxx, maxy = (float(v) for v in bbox)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"bbox must be 4 numbers, got {bbox!r}", field="bbox") from exc
+        if not (minx < maxx and miny < maxy and -90 <= miny and maxy <= 90):
+            raise InputError(f"bbox {bbox!r} is not minlon,minlat,maxlon,maxlat", field="bbox")
+        x = gdf.geometry.x.to_numpy() if len(gdf) else np.array([])
+        y = gdf.geometry.y.to_numpy() if len(gdf) else np.array([])
+        with np.errstate(invalid="ignore"):
+            mask &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    if within_km is not None:
+        try:
+            place, km = within_km
+            km = float(km)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"within_km must be (place, km), got {within_km!r}", field="within_km") from exc
+        if km < 0:
+            raise InputError("within_km distance must be >= 0", field="within_km")
+        lat0, lon0 = _resolve_point(place)
+        valid = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+        lats = np.full(len(gdf), np.nan)
+        lons = np.full(len(gdf), np.nan)
+        if valid.any():
+            lats[valid] = gdf.geometry.y.to_numpy()[valid]
+            lons[valid] = gdf.geometry.x.to_numpy()[valid]
+        with np.errstate(invalid="ignore"):
+            mask &= geodesic_km(lat0, lon0, lats, lons) <= km
+    if date_from is not None or date_to is not None:
+        start = _dates(gdf["event_date"]) if "event_date" in gdf else pd.Series(pd.NaT, index=gdf.index)
+        end = _dates(gdf["end_date"]) if "end_date" in gdf else start
+        end = end.fillna(start)
+        if date_from is not None:
+            mask &= (end >= _parse_bound(date_from, "date_from")).to_numpy()
+        if date_to is not None:
+            mask &= (start <= _parse_bound(date_to, "date_to")).to_numpy()
+    if actor is not None:
+        wanted = _as_list(actor)
+        sub = np.zeros(len(gdf), dtype=bool)
+        for col in ("actor1", "actor2", "claimed_by"):
+            if col in gdf:
+                sub |= _text_match(gdf[col], wanted, exact=False)
+        mask &= sub
+    if event_type is not None:
+        wanted = _as_list(event_type)
+        sub = np.zeros(len(gdf), dtype=bool)
+        for col in ("event_type", "sub_event_type"):
+            if col in gdf:
+                sub |= _text_match(gdf[col], wanted, exact=True)
+        mask &= sub
+    if verification is not None:
+        mask &= _text_match(gdf.get("verification", pd.Series("", index=gdf.index)),
+                            _as_list(verification), exact=True)
+    if min_confidence is not None:
+        conf = pd.to_numeric(gdf.get("confidence", pd.Series(np.nan, index=gdf.index)),
+                             errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            mask &= conf >= float(min_confidence)
+    return gdf[mask].copy()
