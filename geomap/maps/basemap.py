@@ -1,0 +1,112 @@
+"""The offline base map: shipped boundaries, cut to the map's extent and generalised.
+
+Geometries are clipped to the data extent plus a margin, simplified as a coverage in a
+local azimuthal-equidistant projection (tolerance in metres, shared edges kept) and
+rounded to 1e-5° (about 1 m), so that a map stays small but still lines up with the data.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod
+
+from geomap.spatial.zones import _aeqd
+
+GEOD = Geod(ellps="WGS84")
+# the RU–UA border region, used when there is nothing to fit the map to
+DEFAULT_EXTENT = (31.0, 46.5, 40.5, 52.8)
+COUNTRY_FILLS = {"RU": "#f1ede6", "UA": "#fbf8ee", "BY": "#f3f3ef"}
+
+
+def expand_extent(bounds, margin_km: float) -> tuple[float, float, float, float]:
+    """(west, south, east, north) grown by ``margin_km`` on every side (geodesic)."""
+    w, s, e, n = bounds
+    lat_mid = (s + n) / 2
+    lon_mid = (w + e) / 2
+    _, n2, _ = GEOD.fwd(lon_mid, n, 0, margin_km * 1000)
+    _, s2, _ = GEOD.fwd(lon_mid, s, 180, margin_km * 1000)
+    e2, _, _ = GEOD.fwd(e, lat_mid, 90, margin_km * 1000)
+    w2, _, _ = GEOD.fwd(w, lat_mid, 270, margin_km * 1000)
+    return (max(w2, -180.0), max(s2, -85.0), min(e2, 180.0), min(n2, 85.0))
+
+
+def _extent_width_km(extent) -> float:
+    w, s, e, n = extent
+    lat = (s + n) / 2
+    return max(GEOD.inv(w, lat, e, lat)[2], GEOD.inv(w, s, w, n)[2]) / 1000
+
+
+def generalise(gdf: gpd.GeoDataFrame, extent, tolerance_m: float,
+               keep: list[str]) -> gpd.GeoDataFrame:
+    """Clip to ``extent``, simplify as a coverage in metres, round to 1e-5°."""
+    w, s, e, n = extent
+    sub = gdf[gdf.intersects(shapely.box(w, s, e, n))][keep + [gdf.geometry.name]]
+    if sub.empty:
+        return sub
+    sub = sub.set_geometry(shapely.clip_by_rect(sub.geometry.values, w, s, e, n))
+    sub = sub[~sub.geometry.is_empty]
+    crs = _aeqd((s + n) / 2, (w + e) / 2)
+    proj = sub.to_crs(crs)
+    polys = proj.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    try:
+        simple = proj.geometry.simplify_coverage(tolerance_m) if polys \
+            else proj.geometry.simplify(tolerance_m)
+    except (AttributeError, shapely.errors.GEOSException):
+        simple = proj.geometry.simplify(tolerance_m)
+    out = proj.set_geometry(simple).to_crs(4326)
+    out = out.set_geometry(shapely.set_precision(out.geometry.values, 1e-5, mode="pointwise"))
+    return out[~out.geometry.is_empty]
+
+
+def _geojson(gdf: gpd.GeoDataFrame) -> dict:
+    import json
+
+    return json.loads(gdf.to_json(drop_id=True))
+
+
+def boundary_layers(extent, *, admin2: bool = True) -> dict:
+    """GeoJSON dicts (countries, admin1, admin2, border) for the extent."""
+    from geomap import boundaries
+
+    tol = float(np.clip(_extent_width_km(extent) / 3.0, 40.0, 1500.0))  # metres
+    out: dict = {}
+    c = boundaries.countries()
+    c = generalise(c, extent, tol, ["iso_a2", "name_en"])
+    if not c.empty:
+        c = c.assign(fill=c["iso_a2"].map(COUNTRY_FILLS).fillna("#f4f1ea"))
+        out["countries"] = _geojson(c)
+    a1 = generalise(boundaries.admin1(), extent, tol, ["name_en", "adm0_a2"])
+    if not a1.empty:
+        out["admin1"] = _geojson(a1)
+    if admin2:
+        a2 = generalise(boundaries.admin2(), extent, tol / 2, ["name_en"])
+        if not a2.empty:
+            out["admin2"] = _geojson(a2)
+    b = generalise(boundaries.ru_ua_border(), extent, min(tol / 4, 50.0), [])
+    if not b.empty:
+        out["border"] = _geojson(b)
+    return out
+
+
+def admin_labels(extent, *, admin2: bool = True) -> list[list]:
+    """[lat, lon, text, kind] labels of oblasts and (RU) districts inside the extent."""
+    from geomap import boundaries
+
+    w, s, e, n = extent
+    box = shapely.box(w, s, e, n)
+    labels = []
+    for gdf, kind in ((boundaries.admin1(), "oblast"),
+                      (boundaries.admin2() if admin2 else None, "district")):
+        if gdf is None:
+            continue
+        sub = gdf[gdf.intersects(box)]
+        if sub.empty:
+            continue
+        pts = shapely.point_on_surface(shapely.clip_by_rect(sub.geometry.values, w, s, e, n))
+        for name, p in zip(sub["name_en"], pts, strict=True):
+            if p is not None and not p.is_empty:
+                text = name if kind == "oblast" else name.replace(" District", "")
+                labels.append([round(p.y, 5), round(p.x, 5), text, kind])
+    return labels
