@@ -1,0 +1,137 @@
+"""The storage-backend interface behind ``EventStore``, and helpers every backend shares.
+
+A backend keeps one row per ``event_id`` with the ``EVENT_COLUMNS``, a WGS84 point, and
+four bookkeeping columns: ``extra`` (JSON of any non-schema columns, so nothing is
+lost), ``record_hash`` (SHA-1 of the row's content, to tell an update from a re-import),
+``first_seen`` and ``last_seen`` (UTC ISO timestamps).
+
+To add a backend (e.g. ``geomap/store/postgis.py``):
+
+1. subclass ``StoreBackend`` and implement ``upsert_rows``, ``query``, ``count``,
+   ``delete`` and ``close``;
+2. make ``upsert_rows`` one transaction that inserts rows whose ``event_id`` is new,
+   updates rows whose ``record_hash`` changed, leaves identical rows alone, and
+   returns ``(inserted, updated)``;
+3. register its URL schemes in ``geomap.store.open_backend`` (``postgresql://`` is
+   already routed to ``geomap.store.postgis.PostGISBackend``).
+
+``EventStore`` normalises input (``events_to_gdf``), computes hashes and does the
+filtering that a backend does not push down.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, events_to_gdf
+from geomap.events.schema import EVENT_COLUMNS
+
+STORE_COLUMNS = ["extra", "record_hash", "first_seen", "last_seen"]
+
+
+@dataclass
+class StoreRow:
+    """One event prepared for a backend: schema values, lon/lat, extras as JSON, hash."""
+
+    values: dict
+    lon: float | None
+    lat: float | None
+    extra: str
+    record_hash: str
+
+
+def _plain(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(v) else float(v)
+    if isinstance(v, (pd.Timestamp, _dt.date)):
+        return v.isoformat()
+    return v
+
+
+def prepare_rows(gdf) -> list[StoreRow]:
+    """Normalise events and compute each row's content hash (schema + extras + point)."""
+    gdf = events_to_gdf(gdf)
+    extras = [c for c in gdf.columns if c not in EVENT_COLUMNS and c != gdf.geometry.name]
+    geom = gdf.geometry
+    ok = (geom.notna() & ~geom.is_empty).to_numpy()
+    xs = np.full(len(gdf), np.nan)
+    ys = np.full(len(gdf), np.nan)
+    if ok.any():
+        xs[ok] = geom[ok].x.to_numpy()
+        ys[ok] = geom[ok].y.to_numpy()
+    rows = []
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    for rec, x, y in zip(frame.to_dict("records"), xs, ys, strict=True):
+        values = {c: _plain(rec[c]) for c in EVENT_COLUMNS}
+        extra = {c: _plain(rec[c]) for c in extras if _plain(rec[c]) not in (None, "")}
+        extra_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else ""
+        lon = None if not math.isfinite(x) else round(float(x), 9)
+        lat = None if not math.isfinite(y) else round(float(y), 9)
+        payload = json.dumps([values, lon, lat, extra_json], ensure_ascii=False, sort_keys=True,
+                             default=str)
+        rows.append(StoreRow(values, lon, lat, extra_json,
+                             hashlib.sha1(payload.encode("utf-8")).hexdigest()))
+    return rows
+
+
+def rows_to_gdf(records: Sequence[dict], lons: Iterable, lats: Iterable) -> gpd.GeoDataFrame:
+    """Backend rows (schema columns + ``extra`` JSON) → events GeoDataFrame."""
+    frame = pd.DataFrame(list(records), columns=EVENT_COLUMNS + ["extra"])
+    frame["longitude"] = pd.to_numeric(pd.Series(list(lons), dtype=object), errors="coerce").to_numpy()
+    frame["latitude"] = pd.to_numeric(pd.Series(list(lats), dtype=object), errors="coerce").to_numpy()
+    extras = [json.loads(e) if e else {} for e in frame.pop("extra")]
+    extra_cols = sorted({k for e in extras for k in e})
+    for col in extra_cols:
+        frame[col] = [e.get(col) for e in extras]
+    for col in BOOL_COLUMNS:
+        frame[col] = frame[col].fillna(False).astype(bool)
+    for col in FLOAT_COLUMNS + INT_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return events_to_gdf(frame)
+
+
+def now_utc() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class StoreBackend(ABC):
+    """Storage of event rows keyed by ``event_id`` (see the module docstring)."""
+
+    #: filters the backend applies itself in ``query`` (the rest run in Python)
+    pushdown: frozenset[str] = frozenset({"bbox", "date_from", "date_to", "event_ids"})
+
+    @abstractmethod
+    def upsert_rows(self, rows: list[StoreRow]) -> tuple[int, int]:
+        """Insert new / update changed rows in one transaction; return (inserted, updated)."""
+
+    @abstractmethod
+    def query(self, bbox: Sequence[float] | None = None, date_from: str | None = None,
+              date_to: str | None = None, event_ids: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+        """Rows within ``bbox`` (minlon, minlat, maxlon, maxlat) overlapping the ISO dates."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of stored events."""
+
+    @abstractmethod
+    def delete(self, event_ids: Iterable[str]) -> int:
+        """Delete events by id; return how many were deleted."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release connections."""
