@@ -1,0 +1,249 @@
+"""Event type / sub-type (ACLED scheme) and actors for one event clause.
+
+Event types (see :data:`geomap.events.schema.EVENT_TYPES`)
+----------------------------------------------------------
+Cues are matched on the clause with quoted speech removed ("a 'terrorist attack'" is
+rhetoric, not an event).  First matching rule wins:
+
+* drone / air strike / air raid / glide bomb / bombing from the air →
+  Explosions/Remote violence, "Air/drone strike";
+* shelled / shelling / artillery / missile / rocket / MLRS / ballistic →
+  Explosions/Remote violence, "Shelling/artillery/missile attack";
+* landmine / mine / IED / explosive device → "Remote explosive/landmine/IED";
+* retook / recaptured / liberated / regained control / captured the village … →
+  Battles, "Government regains territory" when the gaining side is the government of
+  the location's country, otherwise "Non-state actor overtakes territory" (ACLED
+  codes takeovers by foreign state forces under that sub-type);
+* deployed / deployment / stationed / sent troops / arrived →
+  Strategic developments, "Change to group/activity" (troop movements without
+  fighting);
+* incursion / entered / crossed the border / offensive → Battles, "Armed clash".
+  An incursion where forces "entered near the town of Sudzha" was a ground attack
+  against defending forces; ACLED has no incursion sub-type, and "Non-violent
+  transfer of territory" would hide the fighting, so it is coded Armed clash with a
+  note;
+* executed / shot dead civilians / massacre → Violence against civilians, "Attack";
+  abducted / kidnapped / forcibly deported → "Abduction/forced disappearance";
+* clash / fighting / battle / assault / attack / repelled, or casualties among
+  soldiers without any weapon cue → Battles, "Armed clash";
+* casualties among civilians with no weapon cue → Violence against civilians, "Attack".
+
+Actors (ACLED names)
+--------------------
+:data:`ACTORS` maps ACLED actor names to the phrases that denote them.  Possessive
+anaphora ("its forces", "the country's forces", "our troops") resolve to the
+claimant's side.  Order: for one-sided types (remote violence, violence against
+civilians, strategic developments) actor1 is the agent and actor2 the target/victims;
+for Battles ACLED gives actor order no meaning and geomap keeps the order in which
+the sides are named in the clause.  When a battle names only one side, the other side
+of the Russia–Ukraine war is filled in (:data:`OPPONENT`) with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ACLED actor name -> regex of phrases (case-insensitive) that name it in English news.
+ACTORS: dict[str, str] = {
+    "Military Forces of North Korea (2011-)": (
+        r"north\s+korean?(?:'s)?\s+(?:soldiers?|troops?|servicem[ae]n|forces|army|military|"
+        r"units?|personnel|fighters?|assault\s+groups?)|north\s+korea(?:'s)?\s+(?:forces|army|"
+        r"military|troops)|dprk\s+(?:forces|troops|soldiers|army)|pyongyang(?:'s)?\s+(?:troops|"
+        r"soldiers|forces)|korean\s+people'?s\s+army"
+    ),
+    "Military Forces of Russia (2000-)": (
+        r"russian\s+(?:soldiers?|troops?|servicem[ae]n|forces|army|military|units?|"
+        r"personnel|fighters?|aircraft|jets?|drones?|missiles?|artillery|shelling|strikes?|"
+        r"attacks?|assault\s+groups?|air\s+force|bombers?|positions?)|russia(?:'s)?\s+(?:forces|"
+        r"army|military|troops|defen[cs]e\s+ministry|armed\s+forces)|moscow(?:'s)?\s+(?:forces|"
+        r"troops)|kremlin(?:'s)?\s+forces|russian\s+defen[cs]e\s+ministry"
+    ),
+    "Military Forces of Ukraine (2019-)": (
+        r"ukrainian\s+(?:soldiers?|troops?|servicem[ae]n|forces|army|military|units?|"
+        r"personnel|fighters?|drones?|missiles?|artillery|strikes?|attacks?|air\s+force|"
+        r"positions?|brigades?|defenders?)|ukraine(?:'s)?\s+(?:forces|army|military|troops|"
+        r"armed\s+forces|general\s+staff)|(?:kyiv|kiev)(?:'s)?\s+(?:forces|troops|incursion|"
+        r"offensive|army)"
+    ),
+}
+ACTOR_COUNTRY = {
+    "Military Forces of North Korea (2011-)": "North Korea",
+    "Military Forces of Russia (2000-)": "Russia",
+    "Military Forces of Ukraine (2019-)": "Ukraine",
+}
+COUNTRY_FORCES = {v: k for k, v in ACTOR_COUNTRY.items()}
+# the other side of the war, for battles that name one side only
+OPPONENT = {
+    "Military Forces of Russia (2000-)": "Military Forces of Ukraine (2019-)",
+    "Military Forces of North Korea (2011-)": "Military Forces of Ukraine (2019-)",
+    "Military Forces of Ukraine (2019-)": "Military Forces of Russia (2000-)",
+}
+ISO2_COUNTRY = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "KP": "North Korea",
+                "MD": "Moldova", "PL": "Poland"}
+
+# Who a claimant speaks for (used for "its forces" and for "the other side").
+SIDE_PATTERNS = {
+    "Ukraine": r"\bukrain|\bkyiv\b|\bkiev\b|zelensk|\bhur\b|syrskyi|syniehubov|general\s+staff",
+    "Russia": r"\brussia|\bmoscow\b|\bkremlin\b|\bputin\b|\bpeskov\b|\btass\b|\bria\b",
+    "North Korea": r"north\s+korea|pyongyang|\bdprk\b|\bkcna\b",
+}
+
+_ANAPHORA = re.compile(r"\b(?:its|their|our|the\s+country(?:'s|’s))\s+(?:own\s+)?(?:forces|troops|"
+                       r"soldiers|army|military|units|defenders|fighters)\b", re.I)
+
+_RULES: list[tuple[str, str, str]] = [
+    (r"\bdrones?\b|\bUAVs?\b|\bShaheds?\b|\bair\s*strikes?\b|\bair\s+raids?\b|\bglide\s+bombs?\b|"
+     r"\bairstrikes?\b|\bbombers?\b|\baerial\s+bombs?\b|\bkamikaze\b",
+     "Explosions/Remote violence", "Air/drone strike"),
+    (r"\bshell(?:ed|ing|s)?\b|\bartillery\b|\bmissiles?\b|\brockets?\b|\bMLRS\b|\bballistic\b|"
+     r"\bmortars?\b|\bHIMARS\b|\bGrad\b|\bIskander\b|\bcruise\b",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    (r"\blandmines?\b|\bmines?\b(?!\s+(?:worker|shaft))|\bIEDs?\b|\bexplosive\s+devices?\b|"
+     r"\bcar\s+bomb\b", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    (r"\bretook\b|\bretaken\b|\bretake\b|\brecaptur\w*|\bliberat\w*|\bregain\w*\s+control\b|"
+     r"\bcaptur(?:ed|ing|e)\s+(?:the\s+)?(?:village|town|city|settlement)\b|\btook\s+control\b|"
+     r"\bseiz(?:ed|ing)\s+(?:the\s+)?(?:village|town|city|settlement)\b|\btaken\s+control\b",
+     "Battles", "TERRITORY"),
+    (r"\bdeploy(?:ed|ment|ing|s)?\b|\bstationed\b|\bsent\s+(?:\w+\s+){0,3}troops\b|"
+     r"\btransferred\s+(?:\w+\s+){0,3}troops\b|\bredeploy\w*",
+     "Strategic developments", "Change to group/activity"),
+    (r"\bincursion\b|\bentered\b|\bcrossed\s+(?:the|into)\b|\boffensive\b|\binvaded\b|\binvasion\b",
+     "Battles", "INCURSION"),
+    (r"\bexecut(?:ed|ion|ions)\b|\bmassacre\w*\b|\bshot\s+dead\b",
+     "Violence against civilians", "Attack"),
+    (r"\babduct\w*|\bkidnap\w*|\bforcibly\s+(?:deported|transferred|disappeared)\b",
+     "Violence against civilians", "Abduction/forced disappearance"),
+    (r"\bclash\w*|\bfight(?:ing|s)?\b|\bfought\b|\bbattles?\b|\bassaults?\b|\bstorm(?:ed|ing)\b|"
+     r"\battack(?:ed|s|ing)?\b|\brepel(?:led|s)?\b|\brepuls\w+|\bcombat\b|\bskirmish\w*|"
+     r"\binflicted\b|\bambush\w*|\bcounter-?attack\w*|\badvance[ds]?\b",
+     "Battles", "Armed clash"),
+]
+_RULES_RE = [(re.compile(p, re.I), t, s) for p, t, s in _RULES]
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^']{3,}'|‘[^’]*’")
+
+
+@dataclass
+class Classification:
+    """Event type, actors and the cue/notes behind them."""
+
+    event_type: str = ""
+    sub_event_type: str = ""
+    actor1: str = ""
+    actor2: str = ""
+    cue: str = ""  # the word that decided the type
+    notes: list[str] = field(default_factory=list)
+
+
+def strip_quotes(text: str) -> str:
+    """Blank out quoted speech, keeping offsets."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def side_of(text: str) -> str:
+    """Which side a claimant phrase speaks for ("Ukraine's Defense Intelligence" → Ukraine)."""
+    for side, pattern in SIDE_PATTERNS.items():
+        if re.search(pattern, text or "", re.I):
+            return side
+    return ""
+
+
+def find_actors(text: str, claimant_side: str = "") -> list[tuple[int, str, str]]:
+    """(offset, ACLED actor, phrase) for every armed actor named in ``text``, in order."""
+    found: list[tuple[int, str, str]] = []
+    for actor, pattern in ACTORS.items():
+        for m in re.finditer(pattern, text, re.I):
+            found.append((m.start(), actor, m.group(0)))
+    if claimant_side in COUNTRY_FORCES:
+        for m in _ANAPHORA.finditer(text):
+            found.append((m.start(), COUNTRY_FORCES[claimant_side], m.group(0)))
+    found.sort()
+    return found
+
+
+def event_cue(text: str) -> tuple[str, str, str] | None:
+    """(event_type, sub_event_type-or-placeholder, cue) of the first matching rule."""
+    clean = strip_quotes(text)
+    for pattern, etype, sub in _RULES_RE:
+        m = pattern.search(clean)
+        if m:
+            return etype, sub, m.group(0)
+    return None
+
+
+def classify(text: str, victims: str = "", has_casualties: bool = False,
+             claimant_side: str = "", location_country: str = "") -> Classification | None:
+    """Classify one event clause; None when it describes no event.
+
+    Parameters
+    ----------
+    text : str
+        The clause.
+    victims : {"civilian", "military", ""}
+        Who the casualty claims count (from :mod:`geomap.events.casualties`).
+    has_casualties : bool
+        Whether the clause carries a casualty claim.
+    claimant_side : str
+        "Ukraine" / "Russia" / … – resolves "its forces".
+    location_country : str
+        Country name of the event location (for territory and civilian actors).
+    """
+    clean = strip_quotes(text)
+    cue = event_cue(clean)
+    if cue is None:
+        if not has_casualties:
+            return None
+        if victims == "civilian":
+            cue = ("Violence against civilians", "Attack", "casualties")
+        else:
+            cue = ("Battles", "Armed clash", "casualties")
+    etype, sub, word = cue
+    out = Classification(etype, sub, cue=word)
+    actors = find_actors(clean, claimant_side)
+    names: list[str] = []
+    for _, actor, _ in actors:
+        if actor not in names:
+            names.append(actor)
+    # agent: "by X", or the first-named actor
+    agent = ""
+    by = re.search(r"\bby\s+(?:the\s+)?(.{0,60})", clean, re.I)
+    if by:
+        for _, actor, phrase in actors:
+            if phrase in by.group(1):
+                agent = actor
+                break
+    if sub == "INCURSION":
+        out.sub_event_type = "Armed clash"
+        out.notes.append("incursion coded as Battles/Armed clash (ground attack; ACLED has no "
+                         "incursion sub-type)")
+    if sub == "TERRITORY":
+        gainer = agent or (names[0] if names else "")
+        gainer_country = ACTOR_COUNTRY.get(gainer, "")
+        if gainer_country and location_country and gainer_country != location_country:
+            out.sub_event_type = "Non-state actor overtakes territory"
+            out.notes.append("territory taken by foreign state forces: ACLED 'Non-state actor "
+                             "overtakes territory'")
+        else:
+            out.sub_event_type = "Government regains territory"
+    civilians = f"Civilians ({location_country})" if location_country else "Civilians"
+    if etype == "Battles":
+        ordered = names[:]
+        out.actor1 = ordered[0] if ordered else ""
+        out.actor2 = ordered[1] if len(ordered) > 1 else ""
+        if out.actor1 and not out.actor2 and out.actor1 in OPPONENT:
+            out.actor2 = OPPONENT[out.actor1]
+            out.notes.append("actor2 inferred: the opposing side is not named in the text")
+    elif etype == "Strategic developments":
+        out.actor1 = agent or (names[0] if names else "")
+    else:
+        # one-sided: agent first, victims second
+        victim_actor = ""
+        if victims == "civilian" or etype == "Violence against civilians":
+            victim_actor = civilians
+        others = [n for n in names if n != agent]
+        out.actor1 = agent or (others.pop(0) if others else "")
+        if victim_actor:
+            out.actor2 = victim_actor
+        elif others:
+            out.actor2 = others[0]
+    return out

@@ -1,0 +1,579 @@
+"""Event claims from English conflict news: text → :class:`EventClaim` → :class:`EventRecord`.
+
+Pipeline
+--------
+1. :func:`segment` splits the article into lines (paragraphs) with a role –
+   ``headline`` (first line without final punctuation, or equal to the title),
+   ``caption`` (photo captions "… / Photo: AFP", bare credits "AFP"), ``related``
+   (titles after a "Read More" marker), ``heading`` (short lines without final
+   punctuation), ``duplicate`` (a repeat of an earlier line) and ``body`` – and the
+   lines into sentences with offsets into the original text.  Captions, related
+   titles, headings and duplicates never create events; headlines do, with the
+   lowest priority, so the body sentence wins when both report the same event.
+2. Sentences are cut at ", where" / ", when" into clauses: a *where* clause
+   ("Kursk, where Kiev launched an incursion back in August") is its own event, at
+   its antecedent's place, with its own date; the main clause never takes the
+   date of its *where* clause.  A *when* clause shares the main clause's date.
+3. Each clause with an event cue (:mod:`geomap.events.classify`) or a casualty claim
+   (:mod:`geomap.events.casualties`) and at least one sub-national place or casualty
+   number becomes an :class:`EventClaim`.  Hypothetical cues ("might", "to protect
+   against …") are ignored.
+4. Dates: the clause's first non-statement date (:mod:`geomap.events.dates`); a
+   clause without one that continues the previous event ("also", "further", "the
+   same day") takes that event's date; otherwise the publication date with
+   precision 2 and ``needs_review``.
+5. Places: geoparser mentions (role "location", not countries) inside the clause.
+   When a clause names settlements, region mentions are context and are dropped;
+   a *where* clause without its own place uses the last place of its main clause.
+6. Duplicates: claims are ranked (body over headline, day dates over months,
+   settlements over regions) and a lower-ranked claim is merged into a higher one
+   when they are compatible: same event type, overlapping (or missing) dates,
+   compatible places (same name, or one is the region containing the other), shared
+   actors, and – if the lower one has casualty numbers – the same category within
+   20 %.  The merged claim's quote is kept in ``notes``.
+7. Rows: one :class:`EventRecord` per place; all rows of one reported event share a
+   ``report_id``.
+
+Casualties across locations
+---------------------------
+Numbers are **not split** across the places of one report: the casualty columns
+(killed … captured) and fatalities_low/best/high are filled on the **first row only**;
+every other row keeps them empty and says so in ``notes`` ("shared across 3 locations
+of report R; numbers on R-1").  Summing any numeric column over rows therefore never
+double counts a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from geomap.events.casualties import CasualtyClaim, fatalities, find_casualties, totals
+from geomap.events.claims import (
+    Claimant,
+    VerificationCue,
+    find_claimant,
+    find_verification,
+    resolve_verification,
+)
+from geomap.events.classify import ISO2_COUNTRY, classify, find_actors
+from geomap.events.dates import DateMention, as_date, find_dates
+from geomap.events.schema import EventRecord
+
+# --------------------------------------------------------------------------- segmenting
+
+_CREDIT = re.compile(r"^(?:AFP|AP|Reuters|EPA|Getty(?:\s+Images)?|AA|Anadolu(?:\s+Agency)?|"
+                     r"Photo|File|Xinhua|TASS|RIA\s+Novosti|UNIAN|Ukrinform)(?:[/ ,]+\w+)*$", re.I)
+_CAPTION = re.compile(r"/\s*Photo\s*:|\(Photo\s*:|\bPhoto\s*:\s*\w+\s*$|\bPhoto\s+credit\b", re.I)
+_READ_MORE = re.compile(r"^\s*(?:Read\s+More|Read\s+also|Also\s+read|Related(?:\s+articles?)?|"
+                        r"More\s+on\s+this|See\s+also)\s*:?\s*$", re.I)
+_TERMINAL = re.compile(r"[.!?][\"'”’)]*\s*$|[\"”’]\s*$")
+_ABBREV = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|"
+                     r"Lt|Col|Maj|Capt|Sgt|St|No|vs|approx|Gov|Sen|Rep|Jr|Sr|Prof|Inc|Co|Corp|"
+                     r"Ltd|e\.g|i\.e|U\.S|U\.K|U\.N)\.|\b[A-Z]\.)$")
+
+
+@dataclass
+class Sentence:
+    """One sentence of the article with its offsets and the role of its line."""
+
+    text: str
+    start: int
+    end: int
+    role: str  # body | headline
+    line: int  # 0-based line index
+
+
+@dataclass
+class Line:
+    text: str
+    start: int
+    end: int
+    role: str
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
+
+
+def segment(text: str, title: str | None = None) -> list[Line]:
+    """Article lines with their roles (see module docstring)."""
+    lines: list[Line] = []
+    for m in re.finditer(r"[^\n]+", text):
+        raw = m.group(0)
+        if not raw.strip():
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        lines.append(Line(body, m.start() + lead, m.start() + lead + len(body), "body"))
+    seen: set[str] = set()
+    after_read_more = False
+    first = True
+    for ln in lines:
+        t = ln.text
+        key = _norm(_CAPTION.split(t)[0])
+        terminal = bool(_TERMINAL.search(t))
+        if _READ_MORE.match(t):
+            ln.role, after_read_more = "marker", True
+            continue
+        if first:
+            first = False
+            if (title and _norm(title) == _norm(t)) or not terminal:
+                ln.role = "headline"
+                seen.add(key)
+                continue
+        if after_read_more and not terminal:
+            ln.role = "related"
+            continue
+        after_read_more = False
+        if _CAPTION.search(t):
+            ln.role = "caption"
+        elif _CREDIT.match(t):
+            ln.role = "caption"
+        elif key in seen:
+            ln.role = "duplicate"
+        elif not terminal and len(t.split()) < 15:
+            ln.role = "heading"
+        if ln.role == "body":
+            seen.add(key)
+    return lines
+
+
+def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of one line."""
+    spans: list[tuple[int, int]] = []
+    cur = 0
+    for m in re.finditer(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])", text):
+        head = text[cur:m.start() + 1]
+        if _ABBREV.search(head):
+            continue
+        spans.append((start + cur, start + m.end() - len(m.group(0)) + len(m.group(0).rstrip())))
+        cur = m.end()
+    if cur < len(text):
+        spans.append((start + cur, start + len(text.rstrip())))
+    return spans
+
+
+def sentences(text: str, title: str | None = None) -> list[Sentence]:
+    """Body and headline sentences (captions, related titles, duplicates removed)."""
+    out: list[Sentence] = []
+    for i, ln in enumerate(segment(text, title)):
+        if ln.role not in ("body", "headline"):
+            continue
+        for s, e in split_sentences(ln.text, ln.start):
+            out.append(Sentence(text[s:e], s, e, ln.role, i))
+    return out
+
+
+# --------------------------------------------------------------------------- clauses
+
+_SUBCLAUSE = re.compile(r",\s+(where|when)\s+", re.I)
+_CONTINUATION = re.compile(r"\b(?:also|further|furthermore|additionally|the\s+same\s+day|"
+                           r"at\s+the\s+same\s+time|in\s+addition|another)\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:might|could|would|may|will|plans?\s+to|threaten\w*|"
+                           r"protect\s+against|prevent|aim\s+was|intend\w*|warn\w*|fear\w*)\b"
+                           r"[^.]{0,40}$", re.I)
+
+
+@dataclass
+class Clause:
+    text: str
+    start: int
+    end: int
+    kind: str  # main | where | when
+    sentence: Sentence
+
+
+def clauses(sent: Sentence) -> list[Clause]:
+    """Main clause plus any ", where …" / ", when …" clauses of one sentence."""
+    cuts = list(_SUBCLAUSE.finditer(sent.text))
+    if not cuts:
+        return [Clause(sent.text, sent.start, sent.end, "main", sent)]
+    out = [Clause(sent.text[:cuts[0].start()], sent.start, sent.start + cuts[0].start(), "main", sent)]
+    for k, m in enumerate(cuts):
+        end = cuts[k + 1].start() if k + 1 < len(cuts) else len(sent.text)
+        out.append(Clause(sent.text[m.start() + 1:end], sent.start + m.start() + 1,
+                          sent.start + end, m.group(1).lower(), sent))
+    return out
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass
+class EventClaim:
+    """One reported event, before it is split into one row per place."""
+
+    report_id: str
+    text: str  # the clause
+    start: int
+    end: int
+    role: str  # body | headline
+    event_type: str
+    sub_event_type: str
+    actor1: str = ""
+    actor2: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    date_precision: int | None = None
+    date_text: str = ""
+    date_source: str = ""  # text | continuation | main clause | publication
+    casualties: list[CasualtyClaim] = field(default_factory=list)
+    claimant: Claimant | None = None
+    verification: str = ""
+    locations: list = field(default_factory=list)  # PlaceMention
+    notes: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # quotes of duplicates merged into this
+
+    @property
+    def claimed_by(self) -> str:
+        return self.claimant.claimed_by if self.claimant else ""
+
+    def rank(self) -> tuple:
+        """Higher is more specific (see module docstring, step 6)."""
+        date_score = {1: 3, 2: 3, 3: 1}.get(self.date_precision or 0, 0)
+        if self.date_source == "publication":
+            date_score = 0
+        elif self.date_source == "continuation":
+            date_score -= 0.5
+        loc_score = 0
+        if self.locations:
+            loc_score = 2 if any(_is_settlement(m) for m in self.locations) else 1
+        return (self.role == "body", date_score + loc_score + 0.5 * bool(self.casualties),
+                len(self.locations), -self.start)
+
+
+def _is_settlement(m) -> bool:
+    place = getattr(m, "place", None)
+    if place is not None:
+        return not place.is_admin
+    return getattr(m, "kind", "place") in ("place", "facility")
+
+
+def _is_location(m) -> bool:
+    return (getattr(m, "role", "location") == "location"
+            and getattr(m, "kind", "place") not in ("country", "adjectival"))
+
+
+def _mention_country(m) -> str:
+    place = getattr(m, "place", None)
+    code = (place.country if place else "") or ""
+    return ISO2_COUNTRY.get(code.upper(), code)
+
+
+def _pick_locations(mentions: list, start: int, end: int) -> list:
+    inside = [m for m in mentions if start <= m.start < end and _is_location(m)]
+    if any(_is_settlement(m) for m in inside):
+        inside = [m for m in inside if _is_settlement(m)]
+    out, keys = [], set()
+    for m in inside:
+        place = getattr(m, "place", None)
+        key = (place.id if place else None) or _norm(m.text)
+        if key not in keys:
+            keys.add(key)
+            out.append(m)
+    return out
+
+
+def _doc_id(text: str, source_url: str) -> str:
+    return "R" + hashlib.sha1((source_url or text).encode("utf-8")).hexdigest()[:8]
+
+
+def extract_claims(text: str, published=None, source: str = "", source_url: str = "",
+                   mentions: list | None = None, title: str | None = None) -> list[EventClaim]:
+    """Reported events in an article, each with its quotes, after de-duplication.
+
+    Parameters
+    ----------
+    text : str
+        The article (headline, captions and "Read More" blocks may be included).
+    published : date or ISO str, optional
+        Publication date; relative dates resolve against it.
+    source, source_url : str
+        Outlet and address, copied to the records.
+    mentions : list of PlaceMention, optional
+        Geoparser output for ``text``; computed with :func:`geomap.geoparse.geoparse`
+        when None.
+    title : str, optional
+        The article title (marks the headline line).
+
+    Returns
+    -------
+    list of EventClaim, in text order.
+    """
+    pub = as_date(published)
+    if mentions is None:
+        from geomap.geoparse import geoparse
+
+        mentions = geoparse(text, published=pub.isoformat() if pub else None)
+    sents = sentences(text, title)
+    # verification cues come from every body sentence (captions repeat the body)
+    cues: list[VerificationCue] = []
+    for s in sents:
+        if s.role == "body":
+            cues.extend(find_verification(s.text, s.start))
+    doc = _doc_id(text, source_url)
+    candidates: list[EventClaim] = []
+    previous_claimant: Claimant | None = None
+    previous_dated: EventClaim | None = None
+    for sent in sents:
+        claimant = find_claimant(sent.text, previous_claimant)
+        if claimant is not None and sent.role == "body":
+            previous_claimant = claimant
+        main_date: DateMention | None = None
+        main_locations: list = []
+        for cl in clauses(sent):
+            dates = [d for d in find_dates(cl.text, pub, cl.start) if d.role == "event"]
+            cas = find_casualties(cl.text, cl.start)
+            locs = _pick_locations(mentions, cl.start, cl.end)
+            if cl.kind == "main":
+                main_date = dates[0] if dates else None
+                main_locations = locs
+            elif cl.kind == "where" and not locs and main_locations:
+                locs = [main_locations[-1]]
+            victims = next((c.victims for c in cas if c.victims), "")
+            country = _mention_country(locs[0]) if locs else ""
+            cls = classify(cl.text, victims, bool(cas), claimant.side if claimant else "", country)
+            if cls is None:
+                continue
+            cue_at = cl.text.lower().find(cls.cue.lower()) if cls.cue != "casualties" else -1
+            if cue_at >= 0 and not cas and _HYPOTHETICAL.search(cl.text[:cue_at]):
+                continue
+            if not cas and not locs:
+                continue
+            # a "where" clause is the outlet's background, not part of the claim
+            who = None if cl.kind == "where" else claimant
+            ev = EventClaim(f"{doc}-e{len(candidates) + 1}", cl.text.strip(), cl.start, cl.end,
+                            sent.role, cls.event_type, cls.sub_event_type, cls.actor1, cls.actor2,
+                            casualties=cas, claimant=who, locations=locs,
+                            notes=list(cls.notes))
+            if dates:
+                d = dates[0]
+                ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
+                ev.date_text, ev.date_source = d.text, "text"
+            elif cl.kind == "when" and main_date is not None:
+                d = main_date
+                ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
+                ev.date_text, ev.date_source = d.text, "main clause"
+            elif _CONTINUATION.search(cl.text) and previous_dated is not None:
+                p = previous_dated
+                ev.date_from, ev.date_to, ev.date_precision = p.date_from, p.date_to, p.date_precision
+                ev.date_text, ev.date_source = p.date_text, "continuation"
+                ev.notes.append(f"date from the previous event ('{p.date_text}'): the text continues "
+                                f"it ('{_CONTINUATION.search(cl.text).group(0)}')")
+            if ev.date_from is not None and ev.date_source == "text":
+                previous_dated = ev
+            has_claimant = bool(who and who.who)
+            ev.verification, vnotes = resolve_verification(
+                who.side if who else "", has_claimant, cues)
+            ev.notes.extend(vnotes)
+            if not has_claimant:
+                ev.notes.append("no attribution in the text: reported by the outlet")
+            candidates.append(ev)
+    events = _merge(candidates)
+    for ev in events:
+        if ev.date_from is None:
+            ev.date_source = "publication"
+            if pub is not None:
+                ev.date_from = ev.date_to = pub
+                ev.date_precision = 2
+                ev.notes.append("no event date in the text: publication date used")
+    events.sort(key=lambda e: e.start)
+    for k, ev in enumerate(events, 1):
+        ev.report_id = f"{doc}-e{k}"
+    return events
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _dates_compatible(a: EventClaim, b: EventClaim) -> bool:
+    if a.date_from is None or b.date_from is None:
+        return True
+    return a.date_from <= b.date_to and b.date_from <= a.date_to
+
+
+def _loc_names(m) -> set[str]:
+    place = getattr(m, "place", None)
+    names = {_norm(m.text)}
+    if place is not None:
+        names.add(_norm(place.name))
+    return {re.sub(r"\b(?:oblast|region|district|raion|krai|province|city|town|village)\b", "", n)
+            .strip() for n in names} - {""}
+
+
+def _container_names(m) -> set[str]:
+    place = getattr(m, "place", None)
+    if place is None:
+        return set()
+    return {re.sub(r"\b(?:oblast|region|district|raion|krai|province)\b", "", _norm(x)).strip()
+            for x in (place.admin1, place.admin2, getattr(place, "admin3", "")) if x} - {""}
+
+
+def _locations_compatible(a: EventClaim, b: EventClaim) -> bool:
+    if not a.locations or not b.locations:
+        return True
+    for x in a.locations:
+        for y in b.locations:
+            nx, ny = _loc_names(x), _loc_names(y)
+            if nx & ny:
+                return True
+            if not _is_settlement(x) and nx & _container_names(y):
+                return True
+            if not _is_settlement(y) and ny & _container_names(x):
+                return True
+            if not _is_settlement(x) and not _is_settlement(y):
+                # two regions: compatible only when they are the same
+                continue
+    return False
+
+
+def _casualties_compatible(low: EventClaim, high: EventClaim) -> bool:
+    if not low.casualties:
+        return True
+    if not high.casualties:
+        return False
+    for c in low.casualties:
+        for d in high.casualties:
+            if c.category != d.category or c.best is None or d.best is None:
+                continue
+            if abs(c.best - d.best) <= max(1, 0.2 * max(c.best, d.best)):
+                return True
+    return False
+
+
+def _actors_compatible(a: EventClaim, b: EventClaim) -> bool:
+    sa = {x for x in (a.actor1, a.actor2) if x and not x.startswith("Civilians")}
+    sb = {x for x in (b.actor1, b.actor2) if x and not x.startswith("Civilians")}
+    return not sa or not sb or bool(sa & sb)
+
+
+def _merge(candidates: list[EventClaim]) -> list[EventClaim]:
+    kept: list[EventClaim] = []
+    for ev in sorted(candidates, key=lambda e: e.rank(), reverse=True):
+        target = next((k for k in kept
+                       if k.event_type == ev.event_type and _dates_compatible(ev, k)
+                       and _locations_compatible(ev, k) and _casualties_compatible(ev, k)
+                       and _actors_compatible(ev, k)), None)
+        if target is None:
+            kept.append(ev)
+            continue
+        where = "headline" if ev.role == "headline" else "elsewhere in the article"
+        target.merged.append(f'also reported {where}: "{ev.text}"')
+        if target.date_from is None and ev.date_from is not None:
+            target.date_from, target.date_to = ev.date_from, ev.date_to
+            target.date_precision, target.date_text = ev.date_precision, ev.date_text
+            target.date_source = ev.date_source
+        if not target.claimant and ev.claimant:
+            target.claimant = ev.claimant
+        if not target.actor1 and ev.actor1:
+            target.actor1, target.actor2 = ev.actor1, target.actor2 or ev.actor2
+    return kept
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _confidence(ev: EventClaim, m) -> float:
+    base = float(getattr(m, "confidence", 0.0) or 0.0) if m is not None else 0.3
+    if m is not None and not getattr(m, "resolved", False):
+        base = min(base, 0.3)
+    factor = {"text": 1.0, "main clause": 0.95, "continuation": 0.9}.get(ev.date_source, 0.7)
+    if ev.role == "headline":
+        factor *= 0.8
+    return round(base * factor, 3)
+
+
+def claim_to_records(ev: EventClaim, published=None, source: str = "",
+                     source_url: str = "") -> list[EventRecord]:
+    """One :class:`EventRecord` per place of a reported event (numbers on the first row)."""
+    pub = as_date(published)
+    locs = ev.locations or [None]
+    n = len(locs)
+    tot = totals(ev.casualties)
+    flow, fbest, fhigh = fatalities(ev.casualties)
+    base_notes: list[str] = [c.summary() for c in ev.casualties]
+    if ev.date_text:
+        base_notes.append(f"date: '{ev.date_text}' ({ev.date_source})")
+    base_notes += ev.notes + ev.merged
+    base_notes.append(f'source text: "{ev.text}"')
+    rows: list[EventRecord] = []
+    for j, m in enumerate(locs, 1):
+        place = getattr(m, "place", None) if m is not None else None
+        notes = list(base_notes)
+        review = ev.date_source == "publication" or ev.role == "headline"
+        if n > 1:
+            notes.insert(0, f"shared across {n} locations of report {ev.report_id}; numbers on "
+                            f"{ev.report_id}-1" + (" (this row)" if j == 1 else ""))
+        if m is None:
+            notes.append("no location in the text")
+            review = True
+        elif place is None or not getattr(m, "resolved", place is not None):
+            notes.append(f"location '{m.text}' not resolved: {getattr(m, 'reason', '')}".rstrip(": "))
+            review = True
+        if m is not None and getattr(m, "needs_review", False):
+            review = True
+            if getattr(m, "reason", ""):
+                notes.append(f"location review: {m.reason}")
+        first = j == 1
+        rec = EventRecord(
+            event_id=f"{ev.report_id}-{j}",
+            report_id=ev.report_id,
+            event_date=ev.date_from.isoformat() if ev.date_from else "",
+            end_date=ev.date_to.isoformat() if ev.date_to else "",
+            date_precision=ev.date_precision or 3,
+            event_type=ev.event_type,
+            sub_event_type=ev.sub_event_type,
+            actor1=ev.actor1,
+            actor2=ev.actor2,
+            country=ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else "",
+            admin1=place.admin1 if place else "",
+            admin2=place.admin2 if place else "",
+            location=place.name if place else (m.text if m is not None else ""),
+            latitude=place.lat if place else None,
+            longitude=place.lon if place else None,
+            geo_precision=(getattr(m, "precision", None) or (1 if _is_settlement(m) else 3))
+            if m is not None else None,
+            geonameid=str(place.geonameid) if place and place.geonameid else "",
+            killed=tot["killed"] if first else None,
+            wounded=tot["wounded"] if first else None,
+            killed_or_wounded=tot["killed_or_wounded"] if first else None,
+            missing=tot["missing"] if first else None,
+            captured=tot["captured"] if first else None,
+            fatalities_low=flow if first else None,
+            fatalities_best=fbest if first else None,
+            fatalities_high=fhigh if first else None,
+            claimed_by=ev.claimed_by,
+            verification=ev.verification,
+            source=source,
+            source_url=source_url,
+            published=pub.isoformat() if pub else "",
+            notes="; ".join(notes),
+            confidence=_confidence(ev, m),
+            needs_review=review,
+        )
+        rows.append(rec)
+    return rows
+
+
+def extract_events(text: str, published=None, source: str = "", source_url: str = "",
+                   mentions: list | None = None, title: str | None = None) -> list[EventRecord]:
+    """Events reported in an article, one :class:`EventRecord` per event and place.
+
+    Examples
+    --------
+    >>> recs = extract_events(open("data/articles/kursk_2024-12-16_north_korean_casualties.txt")
+    ...                       .read(), published="2024-12-16")        # doctest: +SKIP
+    >>> [(r.location, r.event_date, r.end_date) for r in recs][:3]     # doctest: +SKIP
+    [('Plekhovo', '2024-12-14', '2024-12-15'), ('Vorozhba', ...), ('Martynovka', ...)]
+    """
+    rows: list[EventRecord] = []
+    for ev in extract_claims(text, published, source, source_url, mentions, title):
+        rows.extend(claim_to_records(ev, published, source, source_url))
+    return rows
+
+
+__all__ = ["EventClaim", "extract_claims", "extract_events", "claim_to_records", "segment",
+           "sentences", "split_sentences", "clauses", "find_actors"]
