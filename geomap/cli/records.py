@@ -1,0 +1,309 @@
+"""``geomap geocode|ingest|export|filter``: event records in and out of files and the store.
+
+Examples::
+
+    geomap geocode villages.csv --location-column village --admin1-column oblast -o out.csv \
+        --unresolved unresolved.csv
+    geomap ingest data/events/ucdp_ged_ukraine_excerpt.csv --store events.gpkg
+    geomap ingest my.csv --columns location=village,event_date=date --store events.gpkg
+    geomap export --store events.gpkg -o events.geojson
+    geomap filter --store events.gpkg --admin1 "Kursk Oblast" --within "Sudzha:20km" \
+        --from 2024-08-01 -o kursk.geojson
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from geomap.errors import InputError
+
+MAX_LISTED = 50
+
+
+def register(sub) -> None:
+    geo = sub.add_parser(
+        "geocode", help="add coordinates to a table of place names",
+        description="Resolve each row's place name with the offline gazetteer, using the "
+        "row's own oblast/district/country columns as context. Adds latitude, longitude, "
+        "geo_precision, confidence, place_id, geonameid, resolved_name, resolved_admin1/2, "
+        "reason and needs_review; lists the rows it could not resolve on stderr.")
+    geo.add_argument("file", help="CSV (any common encoding), XLSX, GeoJSON or GeoPackage")
+    geo.add_argument("--location-column", required=True, help="column holding the place name")
+    geo.add_argument("--admin1-column", help="column holding the oblast/region")
+    geo.add_argument("--admin2-column", help="column holding the raion/district")
+    geo.add_argument("--country-column", help="column holding the country")
+    geo.add_argument("--country", help="country of every row (name or ISO code) if no column")
+    geo.add_argument("-o", "--output", required=True, help="output .csv, .geojson or .gpkg")
+    geo.add_argument("--unresolved", help="also write the unresolved rows to this CSV")
+    geo.set_defaults(handler=_geocode)
+
+    ing = sub.add_parser(
+        "ingest", help="import ACLED/UCDP/GeoJSON/GeoPackage records into the store",
+        description="Read event records (ACLED or UCDP GED exports as CSV/XLSX, geomap "
+        "GeoJSON/GeoPackage/CSV, or any table with --columns), report every bad row with "
+        "its line number, and upsert the good rows by event_id (re-importing adds nothing).")
+    ing.add_argument("files", nargs="+", metavar="FILE")
+    ing.add_argument("--columns", help="column mapping target=source,... e.g. "
+                     "location=village,event_date=date,admin1=oblast")
+    ing.add_argument("--layout", choices=("ucdp", "acled", "geomap", "generic"),
+                     help="force a layout instead of auto-detection")
+    ing.add_argument("--store", help="event store (.gpkg path or postgresql:// DSN); "
+                     "default events.gpkg unless -o is given")
+    ing.add_argument("-o", "--output", help="also/instead write the imported rows to a file")
+    ing.add_argument("--problems", help="write every problem to this CSV")
+    ing.add_argument("--no-geocode", action="store_true",
+                     help="reject rows without coordinates instead of geocoding their location")
+    ing.set_defaults(handler=_ingest)
+
+    exp = sub.add_parser(
+        "export", help="write stored or file events as GeoJSON, GeoPackage, CSV or KML",
+        description="Export events from the store or from files to GeoJSON (RFC 7946), "
+        "GeoPackage, CSV (latitude/longitude columns) or KML, with attribution metadata.")
+    exp.add_argument("files", nargs="*", metavar="FILE")
+    exp.add_argument("--store", help="read from this store instead of files")
+    exp.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
+    exp.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"))
+    exp.set_defaults(handler=_export)
+
+    flt = sub.add_parser(
+        "filter", help="select events by region, area, distance, date, actor, type",
+        description="Filter events from files or the store. Region names match English, "
+        "Russian, Ukrainian names and ISO codes ('Kursk Oblast', 'Kursk', 'RU-KRS', "
+        "'Sumy region'); distances are geodesic.")
+    flt.add_argument("files", nargs="*", metavar="FILE")
+    flt.add_argument("--store", help="read from this store instead of files")
+    flt.add_argument("--country", action="append", help="country name or ISO code (repeatable)")
+    flt.add_argument("--admin1", action="append", help="oblast/region (repeatable)")
+    flt.add_argument("--admin2", action="append", help="district (repeatable)")
+    flt.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
+    flt.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
+    flt.add_argument("--within", help="PLACE:DISTANCE, e.g. 'Sudzha:20km' or '51.19,35.27:10km'")
+    flt.add_argument("--from", dest="date_from", help="first date (inclusive)")
+    flt.add_argument("--to", dest="date_to", help="last date (inclusive)")
+    flt.add_argument("--actor", action="append", help="actor substring (repeatable)")
+    flt.add_argument("--event-type", action="append", help="event or sub-event type (repeatable)")
+    flt.add_argument("--verification", action="append", help="verification state (repeatable)")
+    flt.add_argument("--min-confidence", type=float, help="minimum confidence 0–1")
+    flt.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
+    flt.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"))
+    flt.set_defaults(handler=_filter)
+
+
+# --------------------------------------------------------------------------- helpers
+def _report(problems, limit: int = MAX_LISTED) -> None:
+    for p in problems[:limit]:
+        print(f"geomap: {p}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"geomap: ... and {len(problems) - limit} more problems (use --problems FILE)",
+              file=sys.stderr)
+
+
+def _write_problems(path: str, problems) -> None:
+    import csv
+
+    from geomap.io import atomic_open
+
+    with atomic_open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["path", "line", "field", "severity", "reason"])
+        for p in problems:
+            writer.writerow([p.path, "" if p.line is None else p.line, p.field or "", p.severity,
+                             p.reason])
+
+
+def _progress(iterable, **kwargs):
+    from tqdm import tqdm
+
+    return tqdm(iterable, disable=not sys.stderr.isatty(), file=sys.stderr, **kwargs)
+
+
+def _load(files: list[str], store: str | None):
+    """Events from the store or from files (bad rows reported on stderr, good rows kept)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.events.records import read_records
+
+    if store and files:
+        raise InputError("give FILEs or --store, not both")
+    if store:
+        from geomap.store import EventStore
+
+        with EventStore(store) as st:
+            return st.read()
+    if not files:
+        raise InputError("no input: give FILEs or --store")
+    frames = []
+    for path in _progress(files, desc="reading", unit="file"):
+        result = read_records(path)
+        _report(result.problems)
+        frames.append(result.records)
+    if len(frames) == 1:
+        return frames[0]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+
+_DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|m)?\s*$", re.IGNORECASE)
+
+
+def parse_within(text: str) -> tuple[object, float]:
+    """``"Sudzha:20km"`` → ("Sudzha", 20.0); ``"51.19,35.27:500m"`` → ((51.19, 35.27), 0.5)."""
+    if ":" not in text:
+        raise InputError(f"--within expects PLACE:DISTANCE like 'Sudzha:20km', got {text!r}",
+                         field="within")
+    place, dist = text.rsplit(":", 1)
+    m = _DIST_RE.match(dist)
+    if not m or not place.strip():
+        raise InputError(f"--within expects PLACE:DISTANCE like 'Sudzha:20km', got {text!r}",
+                         field="within")
+    km = float(m[1]) / (1000.0 if (m[2] or "km").lower() == "m" else 1.0)
+    parts = place.split(",")
+    if len(parts) == 2:
+        try:
+            return (float(parts[0]), float(parts[1])), km
+        except ValueError:
+            pass
+    return place.strip(), km
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise InputError(f"--bbox expects minlon,minlat,maxlon,maxlat, got {text!r}", field="bbox")
+    return values  # type: ignore[return-value]
+
+
+def _write_table(df, path: str) -> None:
+    """Write a geocoded table (any columns) as CSV, GeoJSON or GeoPackage, atomically."""
+    import geopandas as gpd
+    import pyogrio
+
+    from geomap.io import atomic_open, atomic_path, detect_format
+
+    fmt = detect_format(path)
+    if fmt == "csv":
+        with atomic_open(path, "w", newline="") as fh:
+            df.to_csv(fh, index=False)
+        return
+    if fmt == "kml":
+        raise InputError("write a geocoded table as .csv, .geojson or .gpkg", path=path)
+    gdf = gpd.GeoDataFrame(df.copy(), geometry=gpd.points_from_xy(df["longitude"], df["latitude"]),
+                           crs=4326)
+    gdf.loc[df["latitude"].isna(), "geometry"] = None
+    with atomic_path(path) as tmp:
+        if fmt == "geojson":
+            pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options={"RFC7946": "YES"})
+        else:
+            pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer="geocoded")
+
+
+# --------------------------------------------------------------------------- handlers
+def _geocode(args: argparse.Namespace) -> int:
+    from geomap.events.geocode import geocode_table
+    from geomap.io import atomic_open
+
+    result = geocode_table(args.file, location_column=args.location_column,
+                           admin1_column=args.admin1_column, admin2_column=args.admin2_column,
+                           country_column=args.country_column, country=args.country)
+    _write_table(result.table, args.output)
+    if args.unresolved:
+        with atomic_open(args.unresolved, "w", newline="") as fh:
+            result.unresolved.to_csv(fh, index=False)
+    print(f"geomap: {result.summary()}", file=sys.stderr)
+    loc = result.table.columns[result.table.columns.get_loc(
+        next(c for c in result.table.columns if c.lower() == args.location_column.lower()))]
+    rows = result.unresolved
+    for _, row in rows.head(MAX_LISTED).iterrows():
+        print(f"geomap: unresolved: {args.file}:{row['line']}: {row[loc]!r}: {row['reason']}",
+              file=sys.stderr)
+    if len(rows) > MAX_LISTED:
+        print(f"geomap: ... and {len(rows) - MAX_LISTED} more unresolved rows "
+              "(use --unresolved FILE)", file=sys.stderr)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.events.records import read_records
+    from geomap.io import write_events
+
+    store_path = args.store or (None if args.output else "events.gpkg")
+    store = None
+    if store_path:
+        from geomap.store import EventStore
+
+        store = EventStore(store_path)
+    all_problems, frames, rejected = [], [], 0
+    try:
+        for path in _progress(args.files, desc="ingesting", unit="file"):
+            result = read_records(path, columns=args.columns, layout=args.layout,
+                                  geocode=not args.no_geocode)
+            all_problems += result.problems
+            rejected += len(result.errors)
+            _report(result.problems)
+            line = result.summary()
+            if store is not None:
+                inserted, updated = store.upsert(result.records)
+                line += f"; store: {inserted} inserted, {updated} updated"
+            print(f"geomap: {line}", file=sys.stderr)
+            frames.append(result.records)
+        if store is not None:
+            print(f"geomap: {store_path}: {len(store)} events stored", file=sys.stderr)
+    finally:
+        if store is not None:
+            store.close()
+    if args.output:
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+        write_events(gdf, args.output)
+        print(f"wrote {args.output}")
+    if args.problems:
+        _write_problems(args.problems, all_problems)
+    return 1 if rejected else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from geomap.io import write_events
+
+    gdf = _load(args.files, args.store)
+    write_events(gdf, args.output, format=args.format)
+    print(f"geomap: exported {len(gdf)} events", file=sys.stderr)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _filter(args: argparse.Namespace) -> int:
+    from geomap.io import detect_format, write_events
+    from geomap.spatial.filters import filter_events
+
+    detect_format(args.output, args.format)  # fail before the work
+    filters = dict(
+        country=args.country, admin1=args.admin1, admin2=args.admin2, polygon=args.polygon,
+        bbox=parse_bbox(args.bbox) if args.bbox else None,
+        within_km=parse_within(args.within) if args.within else None,
+        date_from=args.date_from, date_to=args.date_to, actor=args.actor,
+        event_type=args.event_type, verification=args.verification,
+        min_confidence=args.min_confidence,
+    )
+    if args.store and not args.files:
+        from geomap.store import EventStore
+
+        with EventStore(args.store) as st:
+            out = st.read(**filters)
+        total = None
+    else:
+        gdf = _load(args.files, args.store)
+        total = len(gdf)
+        out = filter_events(gdf, **filters)
+    write_events(out, args.output, format=args.format)
+    of = f" of {total}" if total is not None else ""
+    print(f"geomap: {len(out)}{of} events pass the filters", file=sys.stderr)
+    print(f"wrote {args.output}")
+    return 0
