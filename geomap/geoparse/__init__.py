@@ -1,0 +1,71 @@
+"""Geoparsing: English news text → place mentions resolved to gazetteer entries."""
+
+from __future__ import annotations
+
+from geomap.gazetteer import Gazetteer
+from geomap.geoparse.mention import PlaceMention, Span
+from geomap.geoparse.recognise import Recogniser
+from geomap.geoparse.resolve import Resolver
+
+__all__ = ["geoparse", "resolve_name", "recognise", "PlaceMention", "Span", "Geoparser"]
+
+
+class Geoparser:
+    """Recogniser + resolver over one gazetteer (reuse it for many documents)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or Gazetteer.default()
+        self.recogniser = Recogniser(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer)
+
+    def __call__(self, text: str, published: str | None = None) -> list[PlaceMention]:
+        spans = self.recogniser.find(text)
+        return self.resolver.resolve(spans, text)
+
+
+_default: Geoparser | None = None
+
+
+def _parser(gazetteer: Gazetteer | None) -> Geoparser:
+    global _default
+    if gazetteer is not None:
+        return Geoparser(gazetteer)
+    if _default is None:
+        _default = Geoparser()
+    return _default
+
+
+def geoparse(text: str, published: str | None = None,
+             gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
+    """Find and resolve every place mention in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Raw English news text.
+    published : str, optional
+        Publication date (ISO); kept for the event stage, not needed to resolve places.
+
+    Returns
+    -------
+    list of PlaceMention, in text order; unresolved names are included with
+    ``resolved=False``, metonymic uses ("Moscow said") with ``role="metonymy"``.
+    """
+    return _parser(gazetteer)(text, published)
+
+
+def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
+    """Only find the place names (no resolution)."""
+    return _parser(gazetteer).recogniser.find(text)
+
+
+def resolve_name(name: str, country: str | None = None, admin1: str | None = None,
+                 admin2: str | None = None, near: tuple[float, float] | None = None,
+                 gazetteer: Gazetteer | None = None) -> PlaceMention:
+    """Resolve one place name with its own context (a records row's admin columns).
+
+    Falls back hierarchically: a village the gazetteer lacks resolves to the named
+    district (precision 2) or region (precision 3), never to a namesake outside them.
+    """
+    return _parser(gazetteer).resolver.resolve_name(name, country=country, admin1=admin1,
+                                                    admin2=admin2, near=near)

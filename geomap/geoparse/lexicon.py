@@ -1,0 +1,140 @@
+"""Word lists the recogniser uses to tell places from everything else that is capitalised."""
+
+from __future__ import annotations
+
+MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
+}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+# Page furniture and news boilerplate.
+FURNITURE = {
+    "read", "more", "photo", "photos", "video", "videos", "afp", "reuters", "ap", "getty",
+    "images", "file", "updated", "advertisement", "related", "share", "subscribe", "comments",
+    "telegram", "twitter", "facebook", "x", "youtube", "instagram", "route", "source",
+    "sources", "copyright", "newsletter", "live", "breaking", "opinion", "analysis", "watch",
+}
+
+# Titles that precede a person's name.
+TITLES = {
+    "president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "colonel",
+    "col", "lt", "sgt", "captain", "capt", "commander", "governor", "gov", "mayor", "senator",
+    "sen", "rep", "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor",
+    "king", "queen", "prince", "pope", "sheikh", "chief", "director", "ambassador", "envoy",
+    "marshal", "admiral", "major", "lieutenant", "sergeant", "private", "judge", "justice",
+    "patriarch", "deputy", "head", "leader", "premier", "foreign", "defence", "defense",
+    "saint", "st", "lord", "sir", "lady", "professor", "prof", "father", "bishop",
+}
+
+# Well-known people in conflict news whose names are also place names somewhere.
+PEOPLE = {
+    "putin", "zelensky", "zelenskyy", "zelenskiy", "biden", "trump", "kim", "shoigu",
+    "gerasimov", "syrskyi", "syrsky", "peskov", "lavrov", "kadyrov", "prigozhin", "medvedev",
+    "budanov", "zaluzhnyi", "zaluzhny", "kuleba", "sybiha", "umerov", "reznikov", "yermak",
+    "macron", "scholz", "sunak", "starmer", "stoltenberg", "rutte", "blinken", "austin",
+    "erdogan", "lukashenko", "xi", "netanyahu", "obama", "clinton", "bush", "merkel",
+    "johnson", "jong", "un", "belousov", "zakharova", "podolyak", "syniehubov",
+    "hladkov", "gladkov", "khinshtein", "smirnov", "artyukh", "zhyvytskyi", "sobolev",
+}
+
+# Organisations and institutions named like places.
+ORGANISATIONS = {
+    "kremlin", "pentagon", "nato", "un", "eu", "osce", "iaea", "hur", "sbu", "fsb", "gur",
+    "white", "house", "state", "department", "ministry", "parliament", "rada", "duma",
+    "congress", "senate", "wagner", "hamas", "hezbollah", "isis", "taliban", "red", "cross",
+    "amnesty", "human", "rights", "watch", "united", "nations", "security", "council",
+    "european", "union", "commission", "army", "navy", "forces", "guard", "brigade",
+}
+
+# Nouns that, after "X's", make X an actor (metonymy) rather than a location.
+ACTOR_NOUNS = {
+    "defense", "defence", "ministry", "army", "forces", "military", "president", "government",
+    "intelligence", "general", "foreign", "authorities", "officials", "troops", "claims",
+    "claim", "allegations", "leader", "leadership", "prime", "parliament", "security",
+    "air", "navy", "prosecutor", "prosecutor-general", "spokesperson", "spokesman",
+    "ambassador", "envoy", "embassy", "state", "border", "energy", "national", "sovereignty",
+    "incursion", "offensive", "counteroffensive", "invasion", "war", "attack", "attacks",
+    "strikes", "drones", "missiles", "losses", "casualties", "soldiers", "servicemen",
+}
+
+# Verbs that make a preceding place name a speaking actor ("Moscow said").
+SPEECH_VERBS = {
+    "said", "says", "say", "claimed", "claims", "claim", "denied", "denies", "deny",
+    "announced", "announces", "accused", "accuses", "warned", "warns", "insisted",
+    "insists", "reported", "reports", "confirmed", "confirms", "stated", "states",
+    "commented", "responded", "responds", "demanded", "demands", "urged", "urges",
+    "asserted", "asserts", "rejected", "rejects", "condemned", "condemns", "launched",
+    "has", "have", "had", "is", "was", "will", "would", "wants", "sent", "sends",
+    "threatened", "threatens", "agreed", "agrees", "signed", "signs",
+}
+
+# Words after a name that make it a facility in a place ("Kursk Nuclear Power Plant").
+FACILITY_WORDS = {
+    "nuclear", "power", "plant", "station", "airport", "airbase", "air", "base", "bridge",
+    "dam", "refinery", "factory", "port", "railway", "hospital", "university", "stadium",
+    "oil", "depot", "reservoir", "thermal", "substation", "cathedral", "monastery",
+}
+
+# Type words that follow or precede a name and make it an administrative unit.
+ADMIN_TYPE_WORDS = {
+    "oblast": "ADM1", "region": "ADM1", "province": "ADM1", "krai": "ADM1", "kray": "ADM1",
+    "republic": "ADM1", "governorate": "ADM1", "state": "ADM1",
+    "district": "ADM2", "raion": "ADM2", "rayon": "ADM2", "county": "ADM2",
+    "hromada": "ADM3", "community": "ADM3", "municipality": "ADM3",
+}
+
+# Trigger phrases (lower-case) that announce one or more settlement names.
+SETTLEMENT_TRIGGERS = {
+    "village": "village", "villages": "village", "town": "town", "towns": "town",
+    "city": "city", "cities": "city", "settlement": "village", "settlements": "village",
+    "hamlet": "village", "hamlets": "village", "selo": "village", "khutor": "village",
+    "port": "city", "capital": "city",
+}
+
+# Demonyms → ISO country code (adjectival forms name a country only before place nouns).
+DEMONYMS = {
+    "russian": "RU", "ukrainian": "UA", "belarusian": "BY", "north korean": "KP",
+    "south korean": "KR", "american": "US", "british": "GB", "french": "FR", "german": "DE",
+    "polish": "PL", "chinese": "CN", "iranian": "IR", "syrian": "SY", "israeli": "IL",
+    "turkish": "TR", "georgian": "GE", "moldovan": "MD", "lithuanian": "LT", "latvian": "LV",
+    "estonian": "EE", "finnish": "FI", "romanian": "RO", "hungarian": "HU", "slovak": "SK",
+    "czech": "CZ", "kazakh": "KZ", "armenian": "AM", "azerbaijani": "AZ", "korean": "KR",
+    "western": "", "european": "", "soviet": "SU", "japanese": "JP", "indian": "IN",
+    "afghan": "AF", "iraqi": "IQ", "lebanese": "LB", "palestinian": "PS", "yemeni": "YE",
+    "saudi": "SA", "egyptian": "EG", "libyan": "LY", "sudanese": "SD", "ethiopian": "ET",
+    "somali": "SO", "nigerian": "NG", "malian": "ML", "congolese": "CD", "mexican": "MX",
+    "canadian": "CA", "australian": "AU", "italian": "IT", "spanish": "ES", "dutch": "NL",
+    "belgian": "BE", "swedish": "SE", "norwegian": "NO", "danish": "DK", "greek": "GR",
+    "serbian": "RS", "croatian": "HR", "bulgarian": "BG", "chechen": "", "crimean": "",
+    "donbas": "", "pakistani": "PK", "bangladeshi": "BD", "vietnamese": "VN", "thai": "TH",
+    "filipino": "PH", "indonesian": "ID", "brazilian": "BR", "venezuelan": "VE",
+    "colombian": "CO", "cuban": "CU", "qatari": "QA", "emirati": "AE", "jordanian": "JO",
+    "kurdish": "", "uzbek": "UZ", "tajik": "TJ", "kyrgyz": "KG", "turkmen": "TM",
+}
+PLACE_NOUNS_AFTER_DEMONYM = {
+    "territory", "soil", "land", "side", "region", "regions", "city", "cities", "town",
+    "towns", "village", "villages", "border", "oblast", "oblasts", "province", "capital",
+}
+
+# Frequent English words that are also place names somewhere (Of, Can, Mobile, Read, ...).
+COMMON_WORDS = set("""
+a about above across after again against all also although always among an and another any
+are around as at away back be because been before being below between both but by can could
+day days did do does down during each early either even every few for from further had has
+have having he her here hers him his how however if in into is it its just last late later
+least less like little long made make many may me might more most much must my near neither
+never new next no nor not now of off often on once one only or other our out over own past
+per perhaps rather said same several she should since so some still such than that the their
+them then there these they this those though three through thus to today together too two
+under until up upon us very was we well were what when where whether which while who whom
+whose why will with within without would yet you your
+according again ahead already amid around battle border breaking both brigade claims
+central civilians east eastern even following forces front further government heavy
+independent international local major military minister ministry national north northern
+officials overnight people president public region regional saturday south southern
+statement sunday troops war week weekend west western world year years yesterday
+good great best union liberty victory independence freedom peace hope progress mobile
+reading bath battle deal kill killed dead wounded missing captured buffer zone aid orange
+""".split())

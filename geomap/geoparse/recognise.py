@@ -1,0 +1,297 @@
+"""Find place names in English news text.
+
+The recogniser is a gazetteer automaton over normalised tokens plus trigger-phrase
+rules: every run of capitalised tokens is matched, longest first, against the
+gazetteer's transliteration keys; trigger phrases ("the villages of A, B, and C",
+"the town of X", "X region", "region of X", datelines) make a name a place even when
+the gazetteer does not know it (reported unresolved, never dropped).  Word lists
+(``lexicon``) keep people, organisations, facilities, months, weekdays, sentence-initial
+common words and page furniture out; "Moscow said" and "Ukraine's Defense Intelligence"
+are kept but marked as metonymy (the government/an actor, not a location).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.geoparse import lexicon as lx
+from geomap.geoparse.mention import Span
+
+_TOKEN = re.compile(r"\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
+_DATELINE = re.compile(
+    r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
+    r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
+_LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_SKIP = object()  # phrase consumed without producing a place
+_ABBREVIATIONS = {"dec", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "gen", "lt", "col",
+                  "mr", "mrs", "ms", "dr", "st", "u.s", "no", "vs", "approx", "km"}
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    sentence: int
+    sentence_initial: bool = False
+    possessive: bool = False
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenise(text: str) -> list[Token]:
+    """Word tokens with offsets, sentence numbers and possessive 's split off."""
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
+    tokens: list[Token] = []
+    sentence, b = 0, 0
+    previous_end = 0
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        while b < len(boundaries) and boundaries[b] <= start:
+            b += 1
+            sentence += 1
+        word = m.group()
+        possessive = False
+        if len(word) > 2 and word[-2:] in ("'s", "’s"):
+            word, possessive = word[:-2], True
+        elif word.endswith(("'", "’")):
+            word = word[:-1]
+        gap = text[previous_end:start]
+        initial = not tokens or tokens[-1].sentence != sentence or bool(
+            re.search(r"[\"“‘:]\s*$", gap)) or (tokens[-1].lower in _ABBREVIATIONS and False)
+        tokens.append(Token(word, start, start + len(word), sentence, initial, possessive))
+        previous_end = m.end()
+    return tokens
+
+
+_TOPONYM_ENDINGS = re.compile(
+    r"(?:ovo|evo|ino|yno|ovka|evka|ivka|yivka|ka|ske|skoye|skoe|ske|sk|ne|ye|ichi|chi|ove|"
+    r"ivtsi|ivka|iv|ov|ev|yn|in|ets|nyi|ny|ove|ino|ye|ia|ya|ivske|ivske)$")
+
+
+def _looks_like_toponym(run: list[Token]) -> bool:
+    """Slavic settlement-name shape, for names after 'near' that the gazetteer lacks."""
+    last = run[-1].lower.split("-")[-1]
+    return len(run) <= 3 and bool(_TOPONYM_ENDINGS.search(last)) and not any(
+        t.lower in lx.PEOPLE or t.lower in lx.TITLES for t in run)
+
+
+class Recogniser:
+    """Gazetteer-driven place-name recogniser with trigger rules."""
+
+    def __init__(self, gazetteer, max_words: int = 4):
+        self.gazetteer = gazetteer
+        self.max_words = max_words
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one recogniser per gazetteer, lives as long
+    def known(self, name: str) -> str:
+        """'' if the gazetteer has no record under this name, else the best match kind."""
+        kinds = {kind for _, kind in self.gazetteer.lookup_keys(name)}
+        for kind in ("strict", "core", "loose"):
+            if kind in kinds:
+                return kind
+        return ""
+
+    # -- main entry ----------------------------------------------------------
+    def find(self, text: str) -> list[Span]:
+        tokens = tokenise(text)
+        spans = self._datelines(text)
+        taken = {(s.start, s.end) for s in spans}
+        i = 0
+        list_trigger = ""  # trigger carried along a list "A, B, and C"
+        last_span_end = -1
+        while i < len(tokens):
+            tok = tokens[i]
+            if not self._can_start(tok):
+                i += 1
+                continue
+            run_end = self._run_end(tokens, i, text)
+            if list_trigger and last_span_end >= 0 and not _LIST_GAP.match(
+                    text[last_span_end:tok.start]):
+                list_trigger = ""
+            trigger = self._trigger_before(tokens, i) or list_trigger
+            found, i = self._match_run(text, tokens, i, run_end, trigger)
+            for span in found:
+                if (span.start, span.end) not in taken:
+                    spans.append(span)
+                    taken.add((span.start, span.end))
+                    last_span_end = span.end
+                    list_trigger = trigger if trigger in (*lx.SETTLEMENT_TRIGGERS.values(), "near") else ""
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    # -- pieces --------------------------------------------------------------
+    def _datelines(self, text: str) -> list[Span]:
+        spans = []
+        for m in _DATELINE.finditer(text):
+            name = m.group(1)
+            if len(name) < 3 or name.lower() in lx.FURNITURE or name.lower() in lx.ORGANISATIONS:
+                continue
+            if self.known(name.title()):
+                sentence = text.count("\n\n", 0, m.start(1))
+                spans.append(Span(name, m.start(1), m.end(1), kind="place", trigger="dateline",
+                                  sentence=sentence))
+        return spans
+
+    @staticmethod
+    def _can_start(tok: Token) -> bool:
+        if not tok.is_capitalised or tok.text.isdigit():
+            return False
+        low = tok.lower
+        if low in lx.MONTHS or low in lx.WEEKDAYS or low in lx.TITLES:
+            return False
+        return not (tok.text.isupper() and len(tok.text) <= 4 and low not in ("us", "uk"))
+
+    @staticmethod
+    def _run_end(tokens: list[Token], i: int, text: str) -> int:
+        """End (exclusive) of the run of capitalised tokens starting at i."""
+        j = i + 1
+        while j < len(tokens) and not tokens[j - 1].possessive:
+            gap = text[tokens[j - 1].end:tokens[j].start]
+            if gap.strip() or not tokens[j].is_capitalised or tokens[j].sentence != tokens[i].sentence:
+                break
+            j += 1
+        return j
+
+    @staticmethod
+    def _trigger_before(tokens: list[Token], i: int) -> str:
+        """A trigger word right before position i ('villages of', 'town of', 'region of')."""
+        words = [t.lower for t in tokens[max(0, i - 4):i] if t.sentence == tokens[i].sentence]
+        if len(words) >= 2 and words[-1] == "of":
+            noun = words[-2]
+            if noun in lx.SETTLEMENT_TRIGGERS:
+                return lx.SETTLEMENT_TRIGGERS[noun]
+            if noun in lx.ADMIN_TYPE_WORDS:
+                return "admin:" + noun
+            if noun in ("outskirts", "near", "centre", "center", "suburbs", "south", "north",
+                        "east", "west", "northeast", "northwest", "southeast", "southwest"):
+                return "near"
+        if words and words[-1] in ("near", "outside"):
+            return "near"
+        return ""
+
+    def _match_run(self, text, tokens, i, run_end, trigger) -> tuple[list[Span], int]:
+        run = tokens[i:run_end]
+        if self._is_person(tokens, i, run):
+            return [], run_end
+        spans = []
+        k = 0
+        while k < len(run):
+            matched = False
+            for n in range(min(self.max_words, len(run) - k), 0, -1):
+                words = run[k:k + n]
+                span = self._phrase_span(text, tokens, words, trigger)
+                if span is _SKIP:  # a demonym or other non-place phrase: consume it
+                    k += n
+                    matched = True
+                    break
+                if span is not None:
+                    spans.append(span)
+                    k += n
+                    matched = True
+                    break
+            if not matched:
+                k += 1
+        if not spans and trigger and not self._excluded(run[0]) and (
+                trigger != "near" or _looks_like_toponym(run)):
+            # the trigger says it is a place; the gazetteer does not know it
+            spans.append(self._make_span(text, tokens, run, trigger, known=False))
+        return spans, run_end
+
+    def _is_person(self, tokens, i, run) -> bool:
+        before = tokens[i - 1].lower if i > 0 and tokens[i - 1].sentence == tokens[i].sentence else ""
+        if before in lx.TITLES and not tokens[i - 1].is_capitalised:
+            return True
+        if any(t.lower in lx.PEOPLE for t in run):
+            return True
+        return any(t.lower in lx.TITLES for t in run[:-1]) and len(run) >= 2
+
+    def _excluded(self, tok: Token) -> bool:
+        low = tok.lower
+        return (low in lx.FURNITURE or low in lx.ORGANISATIONS or low in lx.PEOPLE
+                or low in lx.DEMONYMS or (tok.sentence_initial and low in lx.COMMON_WORDS))
+
+    def _phrase_span(self, text, tokens, words: list[Token], trigger: str) -> Span | None:
+        if len(words) == 1 and self._excluded(words[0]):
+            return None
+        phrase = text[words[0].start:words[-1].end]
+        low = phrase.lower()
+        if low in lx.DEMONYMS:
+            return self._adjectival(text, tokens, words, low) or _SKIP
+        if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
+            return None
+        kind = self.known(phrase)
+        if not kind:
+            return None
+        if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):
+            return None  # a transliteration guess needs a trigger or a multi-word name
+        if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
+            return None
+        return self._make_span(text, tokens, words, trigger, known=True)
+
+    def _adjectival(self, text, tokens, words, demonym) -> Span | None:
+        """'Russian territory', 'the Ukrainian side': a demonym naming a country."""
+        idx = tokens.index(words[-1])
+        nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        if nxt is None or nxt.lower not in lx.PLACE_NOUNS_AFTER_DEMONYM or not lx.DEMONYMS[demonym]:
+            return None
+        return Span(text[words[0].start:words[-1].end], words[0].start, words[-1].end,
+                    kind="adjectival", trigger=lx.DEMONYMS[demonym], role="context",
+                    sentence=words[0].sentence)
+
+    def _make_span(self, text, tokens, words: list[Token], trigger: str, known: bool) -> Span:
+        start, end = words[0].start, words[-1].end
+        last = tokens.index(words[-1])
+        nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+        kind, admin_hint, role = "place", "", "location"
+        if trigger.startswith("admin:"):
+            kind, admin_hint = "admin", trigger[6:]
+        elif nxt is not None and nxt.lower in lx.ADMIN_TYPE_WORDS and not words[-1].possessive \
+                and text[end:nxt.start].strip() == "":
+            kind, admin_hint = "admin", nxt.lower
+            end = nxt.end
+            last += 1
+            nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+        elif nxt is not None and nxt.is_capitalised and nxt.lower in lx.FACILITY_WORDS \
+                and text[end:nxt.start].strip() == "":
+            kind = "facility"
+            j = last + 1
+            while j < len(tokens) and tokens[j].is_capitalised and (
+                    tokens[j].lower in lx.FACILITY_WORDS) and tokens[j].sentence == words[0].sentence:
+                j += 1
+            end = tokens[j - 1].end
+        if words[-1].possessive and nxt is not None and nxt.lower in lx.ACTOR_NOUNS:
+            role = "metonymy"
+        elif nxt is not None and nxt.lower in lx.SPEECH_VERBS and text[end:nxt.start].strip() == "" \
+                and not trigger and not self._after_preposition(tokens, tokens.index(words[0])):
+            role = "metonymy"
+        elif self._neither_nor(tokens, tokens.index(words[0])):
+            role = "metonymy"
+        span = Span(text[start:end], start, end, kind=kind, trigger=trigger or "",
+                    admin_hint=admin_hint, role=role, sentence=words[0].sentence)
+        if not known:
+            span.trigger = span.trigger or "unknown"
+        return span
+
+    @staticmethod
+    def _after_preposition(tokens, i) -> bool:
+        """'officials in Kurchatov said': the place is not the speaker."""
+        return i > 0 and tokens[i - 1].sentence == tokens[i].sentence and tokens[i - 1].lower in (
+            "in", "at", "from", "near", "of", "to", "outside", "around", "across", "into")
+
+    @staticmethod
+    def _neither_nor(tokens, i) -> bool:
+        """'Neither North Korea nor Russia has commented': both are actors."""
+        window = [t.lower for t in tokens[max(0, i - 4):i + 5] if t.sentence == tokens[i].sentence]
+        return "neither" in window and "nor" in window and any(
+            w in ("commented", "responded", "confirmed", "denied") for w in
+            [t.lower for t in tokens[i:i + 8] if t.sentence == tokens[i].sentence])
