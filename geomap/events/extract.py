@@ -245,16 +245,38 @@ class EventClaim:
                 len(self.locations), -self.start)
 
 
+_ADMIN_WORDS = re.compile(r"\b(?:oblast|region|district|raion|rayon|krai|province|republic|"
+                          r"municipality|hromada|community|county|city|town|village)\b")
+
+
+def _core(name: str) -> str:
+    return _ADMIN_WORDS.sub("", _norm(name)).strip()
+
+
+def _is_country(m) -> bool:
+    place = getattr(m, "place", None)
+    return getattr(m, "kind", "") == "country" or (place is not None and place.admin_level == 0)
+
+
+def _is_fallback(m) -> bool:
+    """The mention names a settlement the gazetteer placed at its district/region."""
+    place = getattr(m, "place", None)
+    return (place is not None and place.is_admin and getattr(m, "kind", "place") != "admin"
+            and _core(place.name) != _core(m.text))
+
+
 def _is_settlement(m) -> bool:
     place = getattr(m, "place", None)
-    if place is not None:
-        return not place.is_admin
-    return getattr(m, "kind", "place") in ("place", "facility")
+    if getattr(m, "kind", "place") in ("admin", "country", "adjectival"):
+        return False
+    if place is None:
+        return True
+    return not place.is_admin or _is_fallback(m)
 
 
 def _is_location(m) -> bool:
     return (getattr(m, "role", "location") == "location"
-            and getattr(m, "kind", "place") not in ("country", "adjectival"))
+            and getattr(m, "kind", "place") != "adjectival" and not _is_country(m))
 
 
 def _mention_country(m) -> str:
@@ -345,7 +367,8 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
                 continue
             # a "where" clause is the outlet's background, not part of the claim
             who = None if cl.kind == "where" else claimant
-            ev = EventClaim(f"{doc}-e{len(candidates) + 1}", cl.text.strip(), cl.start, cl.end,
+            lead = len(cl.text) - len(cl.text.lstrip())
+            ev = EventClaim(f"{doc}-e{len(candidates) + 1}", cl.text.strip(), cl.start + lead, cl.end,
                             sent.role, cls.event_type, cls.sub_event_type, cls.actor1, cls.actor2,
                             casualties=cas, claimant=who, locations=locs,
                             notes=list(cls.notes))
@@ -486,6 +509,20 @@ def _confidence(ev: EventClaim, m) -> float:
     return round(base * factor, 3)
 
 
+# "near the villages of Plekhovo, Vorozhba, and " – a "near" governing a list of names
+_NEAR = re.compile(r"\b(?:[Nn]ear|[Oo]utside|[Aa]round|[Cc]lose\s+to|outskirts\s+of|vicinity\s+of|"
+                   r"direction|area\s+of)\b(?:\s+the)?(?:\s+(?:villages?|towns?|settlements?|"
+                   r"cities|city|areas?|hamlets?)\s+of)?(?:\s*(?:,|and|[A-Z][\w'’-]*))*\s*$")
+
+
+def _geo_precision(m, before: str) -> int:
+    """ACLED geo_precision: the geoparser's, raised to 2 for "near <place>"."""
+    p = getattr(m, "precision", None) or (1 if _is_settlement(m) else 3)
+    if p == 1 and _NEAR.search(before):
+        p = 2
+    return p
+
+
 def claim_to_records(ev: EventClaim, published=None, source: str = "",
                      source_url: str = "") -> list[EventRecord]:
     """One :class:`EventRecord` per place of a reported event (numbers on the first row)."""
@@ -500,6 +537,7 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
     base_notes += ev.notes + ev.merged
     base_notes.append(f'source text: "{ev.text}"')
     rows: list[EventRecord] = []
+    text_before = {id(m): ev.text[:max(0, m.start - ev.start)][-120:] for m in locs if m is not None}
     for j, m in enumerate(locs, 1):
         place = getattr(m, "place", None) if m is not None else None
         notes = list(base_notes)
@@ -512,6 +550,10 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             review = True
         elif place is None or not getattr(m, "resolved", place is not None):
             notes.append(f"location '{m.text}' not resolved: {getattr(m, 'reason', '')}".rstrip(": "))
+            review = True
+        elif _is_fallback(m):
+            notes.append(f"'{m.text}' placed at {place.name} ({place.hierarchy()}): the "
+                         f"gazetteer lacks the settlement")
             review = True
         if m is not None and getattr(m, "needs_review", False):
             review = True
@@ -531,11 +573,11 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             country=ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else "",
             admin1=place.admin1 if place else "",
             admin2=place.admin2 if place else "",
-            location=place.name if place else (m.text if m is not None else ""),
+            location=(m.text if _is_fallback(m) else place.name) if place
+            else (m.text if m is not None else ""),
             latitude=place.lat if place else None,
             longitude=place.lon if place else None,
-            geo_precision=(getattr(m, "precision", None) or (1 if _is_settlement(m) else 3))
-            if m is not None else None,
+            geo_precision=_geo_precision(m, text_before.get(id(m), "")) if m is not None else None,
             geonameid=str(place.geonameid) if place and place.geonameid else "",
             killed=tot["killed"] if first else None,
             wounded=tot["wounded"] if first else None,
