@@ -264,11 +264,22 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
                            "lon": ctx["lon"].round(5).tolist(), "name": ctx["name"].tolist(),
                            "note": ctx["note"].tolist()}
 
-    fit = _fit_extent(lat, lon, [buf, ctx if ctx is None else gpd.GeoDataFrame(
+    # fit to the confident events: a wrongly geocoded low-confidence event (e.g. a village
+    # resolved to a capital abroad) must not zoom the map out to a continent; it is still
+    # drawn, and the title says how many such events lie outside the view
+    conf = np.asarray(data["num"].get("confidence", [None] * len(lat)), dtype=float)
+    review = np.asarray(data["num"].get("needs_review", [0] * len(lat)), dtype=bool)
+    weak = (conf < low_confidence) | review
+    core = ~weak if (~weak).any() else np.ones(len(lat), bool)
+    fit = _fit_extent(lat[core], lon[core], [buf, ctx if ctx is None else gpd.GeoDataFrame(
         ctx, geometry=gpd.points_from_xy(ctx["lon"], ctx["lat"]), crs=4326)])
     if fit is None:
         fit = tuple(bands.total_bounds) if bands is not None and len(bands) \
             else basemap.DEFAULT_EXTENT
+    outside = ~((lon >= fit[0]) & (lon <= fit[2]) & (lat >= fit[1]) & (lat <= fit[3]))
+    data["outsideWeak"] = int((outside & weak).sum())
+    # fitted in the browser without animation (an animated first zoom can stall headless)
+    data["fit"] = [[fit[1], fit[0]], [fit[3], fit[2]]]
     width_km = basemap._extent_width_km(fit)
     extent = basemap.expand_extent(fit, max(60.0, 0.6 * width_km))
     if boundaries:
@@ -305,6 +316,5 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
         if key in present:
             _RuntimeLayer(runtime, key, name, show=show).add_to(m)
     folium.LayerControl(collapsed=len(present) > 12).add_to(m)
-    m.fit_bounds([[fit[1], fit[0]], [fit[3], fit[2]]], padding=(40, 40), max_zoom=11)
     m.add_child(_Finish(runtime))
     return m

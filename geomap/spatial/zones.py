@@ -157,13 +157,17 @@ def buffer_zones(points, radius_km, *, dissolve: bool = True,
         if (owner < 0).any():  # numerically on an edge: fall back to the nearest part
             lost = np.flatnonzero(owner < 0)
             owner[lost] = shapely.STRtree(parts).nearest(centres[lost])
-        members = pd.DataFrame({"part": owner, "name": table["name"], "r": radii / 1000.0})
+        # zones in the order of their first member point
+        rank = pd.Series(owner).drop_duplicates().reset_index(drop=True)
+        order = pd.Series(np.arange(len(rank)), index=rank.to_numpy())
+        members = pd.DataFrame({"part": order[owner].to_numpy(), "name": table["name"],
+                                "r": radii / 1000.0})
         grouped = members.groupby("part", sort=True)
         names = grouped["name"].agg(lambda s: "; ".join(dict.fromkeys(s)))
         gdf = gpd.GeoDataFrame({"name": names.to_numpy(),
                                 "radius_km": grouped["r"].max().to_numpy(),
                                 "n_points": grouped.size().to_numpy()},
-                               geometry=list(parts[names.index.to_numpy()]), crs=WGS84)
+                               geometry=list(parts[rank.to_numpy()]), crs=WGS84)
     gdf["area_km2"] = area_km2(gdf.geometry)
     return gdf[columns].reset_index(drop=True)
 
@@ -340,3 +344,36 @@ def border_zones(distances_km: Sequence[float] = (10, 30), inside: str = "RU",
 
 def _fmt(km: float) -> str:
     return f"{km:g}"
+
+
+# --------------------------------------------------------------------------- export
+def combine_zones(**frames: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Stack zone tables into one, with a ``kind`` column naming where each row came from."""
+    parts = [f.assign(kind=kind) for kind, f in frames.items() if f is not None and len(f)]
+    if not parts:
+        return gpd.GeoDataFrame({"kind": [], "name": [], "area_km2": []}, geometry=[], crs=WGS84)
+    gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=WGS84)
+    front = ["kind", "name"]
+    return gdf[front + [c for c in gdf.columns if c not in front]]
+
+
+def zones_to_geojson(gdf: gpd.GeoDataFrame, precision: int = 6) -> dict:
+    """RFC 7946 FeatureCollection: lon/lat, counter-clockwise exteriors, no ``crs`` member."""
+    gs = gdf.geometry
+    if gs.crs is not None and not gs.crs.equals(CRS(WGS84)):
+        gs = gs.to_crs(WGS84)
+    geoms = shapely.orient_polygons(
+        shapely.transform(gs.values, lambda c: np.round(c, precision)), exterior_cw=False)
+    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    features = []
+    for rec, geom in zip(props.to_dict("records"), geoms, strict=True):
+        clean = {k: v.item() if isinstance(v, np.generic) else v for k, v in rec.items()
+                 if v is not None and not (isinstance(v, float) and not np.isfinite(v))}
+        if "n_points" in clean:
+            clean["n_points"] = int(clean["n_points"])
+        if "area_km2" in clean and clean["area_km2"] is not None:
+            clean["area_km2"] = round(float(clean["area_km2"]), 3)
+        features.append({"type": "Feature", "properties": clean,
+                         "geometry": None if geom is None or geom.is_empty
+                         else shapely.geometry.mapping(geom)})
+    return {"type": "FeatureCollection", "features": features}

@@ -157,6 +157,7 @@
     pane(map, "gm-context", 430);
     pane(map, "gm-events", 450);
     pane(map, "gm-labels", 470).style.pointerEvents = "none";
+    if (D.fit) map.fitBounds(D.fit, { padding: [40, 40], maxZoom: D.fitMaxZoom || 11, animate: false });
     var svg = L.svg({ pane: "gm-zones" });
     var self = { map: map, data: D, layers: {}, markers: [], visible: 0 };
     var B = D.boundaries || {};
@@ -265,7 +266,8 @@
     if (self.layers.labels) {
       var toggle = function () {
         var z = map.getZoom(), el = map.getContainer();
-        el.classList.toggle("gm-zoom-low", z < 8);
+        el.classList.toggle("gm-zoom-low", z < 6);
+        el.classList.toggle("gm-zoom-mid", z >= 8);
         el.classList.toggle("gm-zoom-high", z >= 10);
       };
       map.on("zoomend", toggle);
@@ -294,6 +296,8 @@
     var sub = [];
     if (D.dmin !== null) sub.push(e(geomap.day(D.dmin)) + (D.dmax !== D.dmin ? " – " + e(geomap.day(D.dmax)) : ""));
     sub.push(e(D.n) + " event" + (D.n === 1 ? "" : "s"));
+    if (D.outsideWeak) sub.push('<span class="gm-low">' + e(D.outsideWeak) + " low-confidence event" +
+      (D.outsideWeak === 1 ? "" : "s") + " outside this view</span>");
     if (D.dropped) sub.push('<span class="gm-low">' + e(D.dropped) + " without coordinates not shown</span>");
     h += '<div class="gm-title-sub">' + sub.join(" · ") + "</div>";
     if (D.sources && D.sources.length) {
