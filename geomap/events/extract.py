@@ -403,6 +403,9 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
                 ev.date_from = ev.date_to = pub
                 ev.date_precision = 2
                 ev.notes.append("no event date in the text: publication date used")
+            else:
+                ev.notes.append("no event date resolved (no publication date given for "
+                                "relative or year-less dates)")
     events.sort(key=lambda e: e.start)
     for k, ev in enumerate(events, 1):
         ev.report_id = f"{doc}-e{k}"

@@ -1,0 +1,170 @@
+"""``geomap events FILE...``: extract events from article text files.
+
+Examples::
+
+    geomap events data/articles/kursk_2024-12-16_north_korean_casualties.txt
+    geomap events articles/*.txt -o events.geojson
+    cat story.txt | geomap events - --published 2024-12-16 --format jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geomap.errors import InputError
+
+_TABLE_COLUMNS = [("event_id", 18), ("event_date", 10), ("end_date", 10), ("location", 14),
+                  ("sub_event_type", 22), ("actor1", 24), ("actor2", 24), ("killed", 6),
+                  ("wounded", 7), ("killed_or_wounded", 17), ("missing", 7),
+                  ("verification", 11), ("needs_review", 5)]
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "events", help="extract events (date, type, actors, casualties, claims) from articles",
+        description="Extract events from English conflict news: one row per event and place, "
+        "with dates resolved against the publication date, ACLED event types and actors, "
+        "casualty claims with their qualifiers and quotes, the claimant and the verification "
+        "state. A sibling FILE.json with 'published', 'url', 'outlet' (and 'title') supplies "
+        "article metadata.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  geomap events data/articles/kursk_2024-12-16_north_korean_casualties.txt\n"
+        "  geomap events articles/*.txt -o events.geojson\n"
+        "  cat story.txt | geomap events - --published 2024-12-16 --format jsonl")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="article text files (UTF-8), or - for standard input")
+    parser.add_argument("--published", metavar="DATE",
+                        help="publication date YYYY-MM-DD (overrides the sibling .json)")
+    parser.add_argument("--source", help="outlet name (overrides the sibling .json 'outlet')")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="write events to .geojson, .gpkg, .csv or .kml instead of stdout")
+    parser.add_argument("--format", choices=("table", "jsonl"), default=None,
+                        help="stdout format (default: table on a terminal, jsonl otherwise)")
+    parser.set_defaults(handler=_run)
+
+
+def _check_date(value: str, path: str, field: str, line: int | None = None) -> str:
+    from geomap.events.dates import as_date
+
+    try:
+        return as_date(value).isoformat()
+    except (ValueError, TypeError):
+        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}", path=path, line=line,
+                         field=field) from None
+
+
+def _metadata(txt: Path) -> dict:
+    """The sibling ``.json`` of an article, validated."""
+    meta_path = txt.with_suffix(".json")
+    if not meta_path.exists():
+        return {}
+    try:
+        meta = json.loads(meta_path.read_text("utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path=str(meta_path), line=exc.lineno) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", path=str(meta_path)) from None
+    if not isinstance(meta, dict):
+        raise InputError("expected a JSON object", path=str(meta_path), line=1)
+    for key in ("published", "url", "outlet", "title"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            raise InputError(f"expected a string, got {type(meta[key]).__name__}",
+                             path=str(meta_path), field=key)
+    if meta.get("published"):
+        line = _line_of(meta_path, '"published"')
+        meta["published"] = _check_date(meta["published"], str(meta_path), "published", line)
+    return meta
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    for i, line in enumerate(path.read_text("utf-8-sig").splitlines(), 1):
+        if needle in line:
+            return i
+    return None
+
+
+def _read_text(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        label = "<stdin>"
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError("no such file", path=name)
+        data = path.read_bytes()
+        label = name
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=label, line=line) from None
+
+
+def _progress(items: list, desc: str):
+    if len(items) > 1 and sys.stderr.isatty():
+        try:
+            from tqdm import tqdm
+
+            return tqdm(items, desc=desc, unit="file", file=sys.stderr)
+        except ImportError:
+            pass
+    return items
+
+
+def _run(args: argparse.Namespace) -> int:
+    from geomap.events.extract import extract_events
+
+    published_override = _check_date(args.published, "--published", "published") \
+        if args.published else None
+    if args.files.count("-") > 1:
+        raise InputError("standard input (-) can be read only once", field="files")
+    records = []
+    for name in _progress(args.files, "events"):
+        text = _read_text(name)
+        meta = {} if name == "-" else _metadata(Path(name))
+        published = published_override or meta.get("published")
+        if not published:
+            print(f"geomap: warning: {name}: no publication date (give --published or a sibling "
+                  ".json); relative dates such as 'on Monday' are left unresolved",
+                  file=sys.stderr)
+        if not text.strip():
+            print(f"geomap: warning: {name}: empty text", file=sys.stderr)
+            continue
+        records.extend(extract_events(text, published=published,
+                                      source=args.source or meta.get("outlet", "") or "",
+                                      source_url=meta.get("url", "") or "",
+                                      title=meta.get("title")))
+    if args.output:
+        from geomap.events.records import events_to_gdf
+        from geomap.io import write_events
+
+        out = write_events(events_to_gdf(records), args.output,
+                           metadata={"generator": "geomap events",
+                                     "inputs": [Path(f).name for f in args.files]})
+        print(f"geomap: {len(records)} event rows from {len(args.files)} file(s) -> {out}",
+              file=sys.stderr)
+        return 0
+    fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    if fmt == "jsonl":
+        for r in records:
+            sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_table(records)
+    return 0
+
+
+def _cell(value, width: int) -> str:
+    text = "" if value is None else str(value)
+    return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+
+
+def _print_table(records) -> None:
+    print(" ".join(_cell(name, w) for name, w in _TABLE_COLUMNS))
+    for r in records:
+        d = r.to_dict()
+        print(" ".join(_cell(d[name], w) for name, w in _TABLE_COLUMNS))
+    print(f"{len(records)} event rows", file=sys.stderr)
