@@ -99,6 +99,19 @@ def _country_code(value: str | None) -> str | None:
     return region_name_to_iso(value) or value
 
 
+def _canonical_admin1(value: str | None) -> str | None:
+    """'Kiev Special Republican city' → 'Kyiv'; names of RU/UA/BY units in any form."""
+    if not value or not value.strip():
+        return None
+    from geomap.spatial.filters import find_regions
+
+    try:
+        rows = find_regions("admin1", value)
+    except GeomapError:
+        return value
+    return rows["name_en"].iloc[0] if len(rows) == 1 else value
+
+
 class Resolver:
     """``resolve_name`` with a cache keyed by the cleaned (name, admin1, admin2, country)."""
 
@@ -127,6 +140,7 @@ class Resolver:
             return Resolution(query=raw, reason="empty place name")
         query, min_precision, note = clean_location(raw)
         cc = _country_code(country)
+        admin1 = _canonical_admin1(admin1)
         attempts = [query] + ([raw] if raw.casefold() != query.casefold() else [])
         mention = None
         for attempt in attempts:
@@ -143,6 +157,9 @@ class Resolver:
                     f"{c.place.name} ({c.place.hierarchy()})" for c in alts[:3])
             return Resolution(query=query, reason=reason, alternatives=alts)
         p = mention.place
+        if cc and len(cc) == 2 and p.country and p.country.upper() != cc:
+            return Resolution(query=query, reason=f"best match {p.name} ({p.hierarchy()}) is not in "
+                              f"{cc}", alternatives=list(mention.alternatives or []))
         precision = max(mention.precision or 1, min_precision)
         reason = mention.reason or ""
         if note:

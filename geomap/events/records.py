@@ -231,16 +231,27 @@ def _infer_dayfirst(values: Iterable) -> bool | None:
 
 
 # --------------------------------------------------------------------------- decoding
-def _cyrillic_share(text: str) -> float:
-    non_ascii = [c for c in text if ord(c) > 127]
-    if not non_ascii:
-        return 0.0
-    return sum("\u0400" <= c <= "\u04ff" for c in non_ascii) / len(non_ascii)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_CYR_RE = re.compile("[\u0400-\u04ff]")
 
 
 def _guess_legacy(raw: bytes) -> str:
-    """cp1251 if the bytes read as Cyrillic text in it, else cp1252 (latin-1 superset)."""
-    return "cp1251" if _cyrillic_share(raw.decode("cp1251", errors="replace")) > 0.7 else "cp1252"
+    """cp1251 if the bytes read as Cyrillic words in it, else cp1252 (latin-1 superset).
+
+    Every byte 0xC0–0xFF is a Cyrillic letter in cp1251, so latin-1 text decoded as
+    cp1251 shows words that mix Latin and Cyrillic letters ("Kдmpfe"); real Cyrillic
+    text has whole Cyrillic words.
+    """
+    text = raw.decode("cp1251", errors="replace")
+    cyrillic = mixed = 0
+    for word in _WORD_RE.findall(text):
+        if _CYR_RE.search(word):
+            if _LATIN_RE.search(word):
+                mixed += 1
+            else:
+                cyrillic += 1
+    return "cp1251" if cyrillic > mixed else "cp1252"
 
 
 def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
@@ -264,12 +275,14 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
             line.decode("utf-8")
         except UnicodeDecodeError:
             bad.append(i)
-    non_ascii_lines = [i for i, line in enumerate(lines) if any(b > 127 for b in line)]
+    bad_set = set(bad)
+    utf8_non_ascii = sum(1 for i, line in enumerate(lines)
+                         if i not in bad_set and any(b > 127 for b in line))
     legacy = _guess_legacy(b"\n".join(lines[i] for i in bad))
-    if len(bad) < len(non_ascii_lines) / 2:  # mostly UTF-8: fix the odd lines
+    if utf8_non_ascii and utf8_non_ascii >= len(bad) / 2:  # a UTF-8 file with odd lines
         out, problems = [], []
         for i, line in enumerate(lines):
-            if i in set(bad):
+            if i in bad_set:
                 out.append(line.decode(legacy, errors="replace"))
                 problems.append(Problem(path, i + 1, None,
                                         f"line is not valid UTF-8; decoded as {legacy} — check its text",
