@@ -39,7 +39,7 @@ Casualties across locations
 Numbers are **not split** across the places of one report: the casualty columns
 (killed … captured) and fatalities_low/best/high are filled on the **first row only**;
 every other row keeps them empty and says so in ``notes`` ("shared across 3 locations
-of report R; numbers on R-1").  Summing any numeric column over rows therefore never
+of report R (numbers on R-1)").  Summing any numeric column over rows therefore never
 double counts a report.
 """
 
@@ -546,8 +546,8 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
         notes = list(base_notes)
         review = ev.date_source == "publication" or ev.role == "headline"
         if n > 1:
-            notes.insert(0, f"shared across {n} locations of report {ev.report_id}; numbers on "
-                            f"{ev.report_id}-1" + (" (this row)" if j == 1 else ""))
+            notes.insert(0, f"shared across {n} locations of report {ev.report_id} (numbers on "
+                            f"{ev.report_id}-1" + (", this row)" if j == 1 else ")"))
         if m is None:
             notes.append("no location in the text")
             review = True
