@@ -1,0 +1,178 @@
+"""filter_events: regions near the real Russia–Ukraine border, geodesic distance, attributes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Geod, Transformer
+
+from geomap import boundaries
+from geomap.errors import InputError
+from geomap.events.records import events_to_gdf
+from geomap.events.schema import EventRecord
+from geomap.spatial.filters import filter_events, find_regions
+
+GEOD = Geod(ellps="WGS84")
+SUDZHA = (51.191, 35.271)
+VOROZHBA = (51.173, 34.227)
+
+
+def ev(eid: str, lat: float | None, lon: float | None, **kw) -> EventRecord:
+    return EventRecord(eid, event_date=kw.pop("event_date", "2024-12-16"), latitude=lat,
+                       longitude=lon, **kw)
+
+
+def ids(gdf) -> list[str]:
+    return sorted(gdf["event_id"])
+
+
+def nearest_border_point(lat: float, lon: float) -> tuple[float, float]:
+    """(lat, lon) of the OSM border point nearest a town (azimuthal equidistant projection)."""
+    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84")
+    fwd = Transformer.from_crs(4326, crs, always_xy=True)
+    inv = Transformer.from_crs(crs, 4326, always_xy=True)
+    line = boundaries.ru_ua_border().geometry.iloc[0]
+    projected = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    q = projected.interpolate(projected.project(shapely.Point(0, 0)))
+    blon, blat = inv.transform(q.x, q.y)
+    return blat, blon
+
+
+def across_border(town: tuple[float, float], km: float = 1.0):
+    """Points ``km`` either side of the border, on the line town → nearest border point."""
+    blat, blon = nearest_border_point(*town)
+    az_to_town, _, _ = GEOD.inv(blon, blat, town[1], town[0])
+    town_lon, town_lat, _ = GEOD.fwd(blon, blat, az_to_town, km * 1000)
+    far_lon, far_lat, _ = GEOD.fwd(blon, blat, az_to_town + 180, km * 1000)
+    return (town_lat, town_lon), (far_lat, far_lon)
+
+
+@pytest.fixture(scope="module")
+def border_points():
+    (ru_lat, ru_lon), (ua_lat, ua_lon) = across_border(SUDZHA)  # Sudzha is in Russia
+    (ua2_lat, ua2_lon), (ru2_lat, ru2_lon) = across_border(VOROZHBA)  # Vorozhba in Ukraine
+    return events_to_gdf([
+        ev("sudzha", *SUDZHA), ev("vorozhba", *VOROZHBA),
+        ev("ru_1km_sudzha", ru_lat, ru_lon), ev("ua_1km_sudzha", ua_lat, ua_lon),
+        ev("ua_1km_vorozhba", ua2_lat, ua2_lon), ev("ru_1km_vorozhba", ru2_lat, ru2_lon),
+        ev("no_coords", None, None),
+        ev("kyiv", 50.45, 30.523), ev("belgorod", 50.595, 36.587), ev("gomel", 52.43, 30.99),
+    ])
+
+
+def test_points_1km_either_side_of_the_border(border_points):
+    g = border_points
+    russia = {"sudzha", "ru_1km_sudzha", "ru_1km_vorozhba", "belgorod"}
+    ukraine = {"vorozhba", "ua_1km_sudzha", "ua_1km_vorozhba", "kyiv"}
+    assert set(filter_events(g, country="RU")["event_id"]) == russia
+    assert set(filter_events(g, country="Russia")["event_id"]) == russia
+    assert set(filter_events(g, country="Украина")["event_id"]) == ukraine
+    assert set(filter_events(g, country="UA")["event_id"]) == ukraine
+    assert ids(filter_events(g, country="Belarus")) == ["gomel"]
+    kursk = {"sudzha", "ru_1km_sudzha", "ru_1km_vorozhba"}
+    sumy = {"vorozhba", "ua_1km_sudzha", "ua_1km_vorozhba"}
+    for name in ("Kursk Oblast", "Kursk", "kursk region", "RU-KRS", "Курская область"):
+        assert set(filter_events(g, admin1=name)["event_id"]) == kursk, name
+    for name in ("Sumy Oblast", "Sumy region", "Sumy", "UA-59", "Сумська область", "Сумская область"):
+        assert set(filter_events(g, admin1=name)["event_id"]) == sumy, name
+    assert set(filter_events(g, admin1=["Kursk", "Belgorod Oblast"])["event_id"]) == kursk | {"belgorod"}
+
+
+def test_admin2_lenient_names(border_points):
+    for name in ("Sudzhansky District", "Sudzhanskiy", "Суджанский район"):
+        got = set(filter_events(border_points, admin2=name)["event_id"])
+        assert "sudzha" in got and "ru_1km_sudzha" in got and "vorozhba" not in got, name
+
+
+def test_unknown_region_is_an_input_error(border_points):
+    with pytest.raises(InputError, match="Kursk Oblast"):
+        filter_events(border_points, admin1="Kurks")
+    assert len(find_regions("admin1", "Kiev Special Republican city")) == 1
+
+
+@pytest.mark.parametrize("centre", [SUDZHA, "Sudzha", "51.191,35.271"])
+def test_within_km_is_geodesic(centre):
+    lat0, lon0 = SUDZHA
+    if centre == "Sudzha":  # the gazetteer's Sudzha point
+        from geomap.geoparse import resolve_name
+
+        place = resolve_name("Sudzha").place
+        lat0, lon0 = place.lat, place.lon
+    rows = []
+    for az in (0, 77, 180, 260):
+        for km in (9.9, 10.1):
+            lon, lat, _ = GEOD.fwd(lon0, lat0, az, km * 1000)
+            rows.append(ev(f"{km}_{az}", lat, lon))
+    g = events_to_gdf(rows + [ev("none", None, None)])
+    got = ids(filter_events(g, within_km=(centre, 10)))
+    assert got == sorted(f"9.9_{az}" for az in (0, 77, 180, 260))
+
+
+def test_bbox_and_polygon(border_points, tmp_path):
+    bbox = (34.0, 51.0, 35.5, 51.5)
+    assert ids(filter_events(border_points, bbox=bbox)) == sorted(
+        ["sudzha", "vorozhba", "ru_1km_sudzha", "ua_1km_sudzha", "ua_1km_vorozhba", "ru_1km_vorozhba"])
+    poly = shapely.box(35.0, 51.0, 35.5, 51.5)
+    assert ids(filter_events(border_points, polygon=poly)) == sorted(
+        ["sudzha", "ru_1km_sudzha", "ua_1km_sudzha"])
+    path = tmp_path / "area.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(poly)}]}))
+    assert ids(filter_events(border_points, polygon=str(path))) == sorted(
+        ["sudzha", "ru_1km_sudzha", "ua_1km_sudzha"])
+    with pytest.raises(InputError, match="not found"):
+        filter_events(border_points, polygon=tmp_path / "missing.geojson")
+    with pytest.raises(InputError, match="bbox"):
+        filter_events(border_points, bbox=(36, 51, 35, 52))
+
+
+def test_dates_overlap_ranges():
+    g = events_to_gdf([
+        ev("a", 51, 35, event_date="2024-08-06"),
+        ev("b", 51, 35, event_date="2024-08-01", end_date="2024-08-10"),
+        ev("c", 51, 35, event_date="2024-12-16"),
+        ev("d", 51, 35, event_date=""),
+    ])
+    assert ids(filter_events(g, date_from="2024-08-05", date_to="2024-08-31")) == ["a", "b"]
+    assert ids(filter_events(g, date_from="2024-08-08")) == ["b", "c"]
+    assert ids(filter_events(g, date_to="6 August 2024")) == ["a", "b"]
+    with pytest.raises(InputError, match="date"):
+        filter_events(g, date_from="soon")
+
+
+def test_attribute_filters():
+    g = events_to_gdf([
+        ev("a", 51, 35, actor1="Military Forces of Russia", actor2="Military Forces of Ukraine",
+           event_type="Battles", sub_event_type="Armed clash", verification="claimed", confidence=0.9),
+        ev("b", 51, 35, actor1="Military Forces of North Korea", event_type="Explosions/Remote violence",
+           sub_event_type="Air/drone strike", verification="independently_verified", confidence=0.4),
+        ev("c", 51, 35, claimed_by="Ukraine General Staff", event_type="Battles", confidence=None),
+    ])
+    assert ids(filter_events(g, actor="north korea")) == ["b"]
+    assert ids(filter_events(g, actor="ukraine")) == ["a", "c"]
+    assert ids(filter_events(g, event_type="battles")) == ["a", "c"]
+    assert ids(filter_events(g, event_type="Air/drone strike")) == ["b"]
+    assert ids(filter_events(g, verification=["claimed", "denied"])) == ["a"]
+    assert ids(filter_events(g, min_confidence=0.5)) == ["a"]
+    assert ids(filter_events(g, actor="ukraine", min_confidence=0.5, event_type="Battles")) == ["a"]
+
+
+def test_cli_filter_within(tmp_path, capsys):
+    from geomap.cli import main
+    from geomap.io import read_events, write_events
+
+    src = tmp_path / "pts.geojson"
+    rows = []
+    for km in (5, 19.5, 20.5, 40):
+        lon, lat, _ = GEOD.fwd(SUDZHA[1], SUDZHA[0], 250, km * 1000)
+        rows.append(ev(f"k{km}", lat, lon))
+    write_events(events_to_gdf(rows), src)
+    out = tmp_path / "near.csv"
+    assert main(["filter", str(src), "--within", "51.191,35.271:20km", "-o", str(out)]) == 0
+    assert ids(read_events(out)) == ["k19.5", "k5"]
+    assert "2 of 4 events" in capsys.readouterr().err
+    assert main(["filter", str(src), "--within", "Sudzha", "-o", str(out)]) == 2
+    assert "PLACE:DISTANCE" in capsys.readouterr().err
