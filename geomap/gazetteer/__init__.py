@@ -18,15 +18,17 @@ from geomap.errors import GeomapError
 from geomap.gazetteer.index import (
     CORE,
     LOOSE,
+    STEM,
     STRICT,
     build_index,
+    build_lock,
     connect,
     default_index_path,
     haversine_km,
     row_to_place,
     sources_fingerprint,
 )
-from geomap.gazetteer.normalize import core_name, loose_key, strict_key
+from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
 
 __all__ = ["Gazetteer", "Place", "Candidate"]
@@ -65,7 +67,9 @@ class Gazetteer:
     def __init__(self, path: str | Path | None = None, rebuild: bool | None = None):
         self.path = Path(path) if path else default_index_path()
         if rebuild or (rebuild is None and self._is_stale()):
-            build_index(self.path, keep_imports_from=self.path)
+            with build_lock(self.path):
+                if rebuild or self._is_stale():  # another process may have just built it
+                    build_index(self.path, keep_imports_from=self.path)
         self._con = connect(self.path, readonly=True)
         self._con.row_factory = None
         self._fuzzy_keys: dict[str, list[str]] = {}
@@ -119,7 +123,7 @@ class Gazetteer:
         if core:
             queries += [(core, CORE), (loose_key(core), CORE)]
             if has_type_word:
-                queries += [(core, STRICT), (loose_key(core), LOOSE)]
+                queries += [(core, STRICT), (loose_key(core), LOOSE), (stem_key(name), STEM)]
         hits: dict[int, str] = {}
         rank = {"strict": 0, "core": 1, "loose": 2}
         for key, kind in queries:
@@ -129,7 +133,7 @@ class Gazetteer:
                     "SELECT place FROM names WHERE key=? AND kind=?", (key, kind)):
                 if kind == STRICT and key == strict:
                     label = "strict"
-                elif kind == CORE or (has_type_word and key in (core, loose_key(core))):
+                elif kind in (CORE, STEM) or (has_type_word and key in (core, loose_key(core))):  # noqa: SIM114
                     label = "core"
                 else:
                     label = "loose"

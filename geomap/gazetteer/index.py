@@ -3,7 +3,8 @@
 Tables
 ------
 places      one row per record (``Place`` fields; alternate names joined by ``|``)
-names       (key, kind, place) — kind 0 strict key, 1 loose key, 2 admin core key;
+names       (key, kind, place) — kind 0 strict key, 1 loose key, 2 admin core key,
+            3 admin stem key (matched only when the query names a unit type);
             a B-tree index on ``key`` answers every exact/transliterated lookup in
             microseconds without loading anything into memory (cold start ≈ opening a file)
 admin_codes GeoNames admin-1/admin-2 code tables (code → name), for imported dumps
@@ -27,12 +28,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, strict_key
+from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Place
 from geomap.paths import cache_dir, gazetteer_dir
 
 SCHEMA_VERSION = 3
-STRICT, LOOSE, CORE = 0, 1, 2
+STRICT, LOOSE, CORE, STEM = 0, 1, 2, 3
 
 _PLACE_COLUMNS = [
     "id", "name", "asciiname", "alternatenames", "lat", "lon", "feature_class",
@@ -76,7 +77,7 @@ def embedded_sources() -> list[Path]:
         boundaries_dir() / "admin1_russia_rest.geojson",
         boundaries_dir() / "admin1_ua_minregion.geojson", boundaries_dir() / "admin2.geojson",
         Path(__file__).with_name("sources.py"), Path(__file__).with_name("harmonize.py"),
-        Path(__file__).with_name("normalize.py"),
+        Path(__file__).with_name("normalize.py"), Path(__file__),
     ]
 
 
@@ -110,6 +111,8 @@ def place_keys(place: Place) -> set[tuple[str, int]]:
             if core and core != strict:
                 keys.add((core, CORE))
                 keys.add((loose_key(core), CORE))
+            if place.feature_code in ("ADM2", "ADM3") and core:
+                keys.add((stem_key(name), STEM))
     return keys
 
 
@@ -216,7 +219,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     places.extend(sources.ua_admin_units(oblast_names))
     places.extend(_other_admin1(admin1_codes, places))
 
-    tmp = path.with_suffix(".building")
+    tmp = path.with_suffix(f".building-{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     con = connect(tmp)
@@ -297,6 +300,20 @@ def _copy_imports(con: sqlite3.Connection, old_path: Path) -> list:
     with con:
         write_places(con, (row_to_place(r) for r in rows), replace=True)
     return imported
+
+
+@contextlib.contextmanager
+def build_lock(path: Path):
+    """Serialise index builds between processes (tests, parallel workers)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

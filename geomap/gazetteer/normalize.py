@@ -84,7 +84,8 @@ _LOOSE_REWRITES = [
     (re.compile(r"ts|tz|c"), "ts"),
     (re.compile(r"w"), "v"),
     (re.compile(r"j"), "y"),
-    (re.compile(r"y(?=[aeiou])"), ""),  # ya/yu/ye/yo → a/u/e/o (also ia/io via vowels)
+    (re.compile(r"(zh|ch|ts)\1"), r"\1"),  # doubled digraphs: Zaporizhzhia/Zaporizhia
+    (re.compile(r"y(?=[aeiou])|\bi(?=[aeou])"), ""),  # ya/yu/ye/yo, word-initial ia/iu
     (re.compile(r"[eioy]+"), "i"),  # e/i/y/o differ between ru/uk forms: Kharkov/Kharkiv
     (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters
 ]
@@ -112,3 +113,17 @@ def core_name(name: str) -> str:
     """A place name without its administrative type words: 'Sumy Oblast' → 'sumy'."""
     words = [w for w in strict_key(name).split() if w not in _TYPE_WORDS]
     return " ".join(words)
+
+
+_ADJECTIVAL_SUFFIX = re.compile(r"(?:ska|ski|sk|ka|a|i)$")
+
+
+def stem_key(name: str) -> str:
+    """Loose key of an admin unit's core name without its adjectival/feminine suffix.
+
+    Ukrainian hromadas and raions are named by adjectives of their centre:
+    Yunakivka → Yunakivska hromada, Sumy → Sumskyi raion; both stem to the same key.
+    """
+    key = loose_key(core_name(name))
+    stem = _ADJECTIVAL_SUFFIX.sub("", key)
+    return stem if len(stem) >= 3 else key

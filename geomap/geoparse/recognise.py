@@ -230,8 +230,8 @@ class Recogniser:
         if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
             return None
         kind = self.known(phrase)
-        if not kind:
-            return None
+        if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
+            return None  # "The Kursk region": the article is not part of the name
         if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):
             return None  # a transliteration guess needs a trigger or a multi-word name
         if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
@@ -255,6 +255,8 @@ class Recogniser:
         kind, admin_hint, role = "place", "", "location"
         if trigger.startswith("admin:"):
             kind, admin_hint = "admin", trigger[6:]
+        elif len(words) > 1 and words[-1].lower in lx.ADMIN_TYPE_WORDS:  # "Sumy Oblast"
+            kind, admin_hint = "admin", words[-1].lower
         elif nxt is not None and nxt.lower in lx.ADMIN_TYPE_WORDS and not words[-1].possessive \
                 and text[end:nxt.start].strip() == "":
             kind, admin_hint = "admin", nxt.lower

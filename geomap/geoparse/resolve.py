@@ -295,7 +295,7 @@ class Resolver:
                                   "itself")
                 m.needs_review = True
             if p.located_by == "hromada-centroid":
-                reasons.append(f"placed at the centroid of {p.admin3} (no finer record)")
+                reasons.insert(0, f"placed at the centroid of {p.admin3} (no finer record)")
             m.reason = "; ".join(reasons[:4])
             m.needs_review = m.needs_review or m.confidence < 0.5 or p.located_by != "point" \
                 and not p.is_admin
