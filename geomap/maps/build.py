@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import sqlite3
 from collections.abc import Mapping, Sequence
 
 import folium
@@ -14,7 +15,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
-from geomap.errors import InputError
+from geomap.errors import GeomapError, InputError
 from geomap.maps import assets, basemap, payload
 from geomap.spatial import zones as zones_mod
 
@@ -81,12 +82,12 @@ def _resolve_place(name: str, events: pd.DataFrame | None) -> tuple[float, float
         if hits:
             place = hits[0].place
             return float(place.lat), float(place.lon)
-    except (ImportError, AttributeError, NotImplementedError):
-        pass
+    except (ImportError, OSError, sqlite3.Error, GeomapError):
+        pass  # no usable gazetteer: fall back to the events' own locations
     if events is not None and "location" in events.columns and len(events):
         lat, lon = payload.event_coordinates(events)
         match = events["location"].astype(str).str.casefold().eq(name.casefold()).to_numpy()
-        match &= ~np.isnan(lat)
+        match = match & ~np.isnan(lat)
         if match.any():
             return float(np.mean(lat[match])), float(np.mean(lon[match]))
     raise InputError(f"cannot find a place called {name!r} (gazetteer unavailable or no match)",

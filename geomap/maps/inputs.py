@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from geomap.errors import InputError
+from geomap.errors import GeomapError, InputError
 
 _DIST_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|m)?\s*$", re.I)
 MIN_SCORE = 0.85  # gazetteer score below which a --buffer name is not trusted
@@ -59,7 +60,7 @@ def resolve_place(name: str) -> tuple[float, float]:
         from geomap.gazetteer import Gazetteer
 
         hits = Gazetteer.default().search(name, limit=1)
-    except ImportError as exc:  # the gazetteer is not available in this build
+    except (ImportError, OSError, sqlite3.Error, GeomapError) as exc:  # no usable gazetteer
         raise InputError(f"--buffer: cannot look up {name!r}: gazetteer unavailable ({exc}); give "
                          "coordinates instead, e.g. 51.191,35.271:10km", field="--buffer") from None
     if not hits:

@@ -98,8 +98,6 @@ def _text(series: pd.Series) -> pd.Series:
             return _alt_text(v)
         return str(v)
 
-    if series.dtype == object or str(series.dtype).startswith(("string", "category")):
-        return series.map(fmt)
     return series.map(fmt)
 
 
@@ -214,7 +212,8 @@ def sources_summary(gdf: pd.DataFrame, limit: int = 5) -> tuple[list[list[str]],
     table = table[table["s"] != ""]
     if table.empty:
         return [], 0
-    counts = table.groupby("s")["u"].agg(["size", "first"]).sort_values("size", ascending=False)
-    top = [[s, row["first"] if counts.loc[s, "size"] == 1 else ""]
-           for s, row in counts.head(limit).iterrows()]
+    # link a source only when all its rows cite the same article
+    urls = table[table["u"] != ""].groupby("s")["u"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "")
+    counts = table.groupby("s").size().sort_values(ascending=False, kind="stable")
+    top = [[s, str(urls.get(s, ""))] for s in counts.index[:limit]]
     return top, max(len(counts) - limit, 0)
