@@ -277,3 +277,66 @@ def test_seed_article_with_geoparser():
     sudzha = next(r for r in recs if r.location == "Sudzha")
     assert sudzha.event_date == "2024-08-05" and sudzha.latitude is not None
     assert 50.5 < sudzha.latitude < 51.6 and 34.8 < sudzha.longitude < 35.8
+
+
+def test_claimant_names_are_not_locations():
+    text = ("Two people were killed and five injured in a Russian missile strike on Kharkiv on "
+            "Tuesday, Sumy governor Volodymyr Artiukh said.")
+    recs = extract_events(text, published=PUB, mentions=mentions_at(text))
+    assert [r.location for r in recs] == ["Kharkiv"]  # "Sumy" is inside the claimant
+    assert (recs[0].killed, recs[0].wounded, recs[0].event_date) == (2, 5, "2024-12-10")
+    assert recs[0].actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_two_sentences_two_events():
+    text = ("In Kharkiv, Russian shelling killed one man on Saturday. In Sumy, a drone attack "
+            "wounded two people, the regional administration said.")
+    recs = extract_events(text, published=PUB, mentions=mentions_at(text))
+    assert [(r.location, r.sub_event_type, r.killed, r.wounded) for r in recs] == [
+        ("Kharkiv", "Shelling/artillery/missile attack", 1, None),
+        ("Sumy", "Air/drone strike", None, 2)]
+    assert recs[0].event_date == "2024-12-14"
+    assert recs[1].claimed_by == "the regional administration"
+    assert recs[0].report_id != recs[1].report_id
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_cli_jsonl_and_file_output(tmp_path, capsys):
+    import json
+
+    from geomap.cli import main
+
+    article = ROOT / "data/articles/kursk_2024-12-16_north_korean_casualties.txt"
+    assert main(["events", str(article), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {r["location"] for r in rows} >= {"Plekhovo", "Vorozhba", "Martynovka", "Sudzha"}
+    assert {r["published"] for r in rows} == {"2024-12-16"}  # from the sibling .json
+    assert {r["source"] for r in rows} == {"TRT World"}
+    out = tmp_path / "events.geojson"
+    assert main(["events", str(article), "-o", str(out)]) == 0
+    data = json.loads(out.read_text("utf-8"))
+    sudzha = next(f for f in data["features"] if f["properties"]["location"] == "Sudzha")
+    lon, lat = sudzha["geometry"]["coordinates"]
+    assert 35.0 < lon < 35.6 and 51.0 < lat < 51.4  # GeoJSON lon/lat order
+
+
+def test_cli_bad_input_names_file_and_field(tmp_path, capsys):
+    from geomap.cli import main
+
+    txt = tmp_path / "a.txt"
+    txt.write_text("Russian forces shelled Kharkiv on Monday, killing two civilians.", "utf-8")
+    (tmp_path / "a.json").write_text('{\n  "published": "16/12/2024"\n}', "utf-8")
+    assert main(["events", str(txt)]) == 2
+    err = capsys.readouterr().err
+    assert "a.json, line 2, field 'published'" in err and "Traceback" not in err
+    (tmp_path / "a.json").write_text('{"published": "2024-12-16",}', "utf-8")
+    assert main(["events", str(txt)]) == 2
+    assert "a.json, line 1" in capsys.readouterr().err
+    assert main(["events", str(tmp_path / "missing.txt")]) == 2
+    assert "missing.txt: no such file" in capsys.readouterr().err
+    bad = tmp_path / "b.txt"
+    bad.write_bytes("Харків".encode("cp1251"))
+    assert main(["events", str(bad), "--published", "2024-12-16"]) == 2
+    assert "b.txt, line 1: not UTF-8" in capsys.readouterr().err

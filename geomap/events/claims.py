@@ -127,8 +127,10 @@ def find_claimant(sentence: str, previous: Claimant | None = None) -> Claimant |
             if previous and previous.who:
                 return Claimant(previous.who, ch or previous.channel, anaphoric=True)
             return None
-        if not re.search(r"[A-Z]", who) and not re.search(r"officials?|governor|mayor|"
-                                                           r"spokes|commander|ministry", who, re.I):
+        if not re.search(r"[A-Z]", who) and not re.search(
+                r"officials?|governor|mayor|spokes|commander|ministry|administration|authorities|"
+                r"police|military|army|air\s+force|staff|service|council|prosecutor|agency|"
+                r"emergency|officers?|head|chief", who, re.I):
             return None
         if len(who) > 90:
             return None

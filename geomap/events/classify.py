@@ -55,14 +55,17 @@ ACTORS: dict[str, str] = {
     "Military Forces of Russia (2000-)": (
         r"russian\s+(?:soldiers?|troops?|servicem[ae]n|forces|army|military|units?|"
         r"personnel|fighters?|aircraft|jets?|drones?|missiles?|artillery|shelling|strikes?|"
-        r"attacks?|assault\s+groups?|air\s+force|bombers?|positions?)|russia(?:'s)?\s+(?:forces|"
+        r"attacks?|assault\s+groups?|air\s+force|bombers?|positions?|glide\s+bombs?|bombs?|"
+        r"shells?|rockets?|air\s*strikes?|offensive|assault|invasion|occupiers|occupying\s+forces|"
+        r"ballistic\s+missiles?|cruise\s+missiles?|shahed\s+drones?)|russia(?:'s)?\s+(?:forces|"
         r"army|military|troops|defen[cs]e\s+ministry|armed\s+forces)|moscow(?:'s)?\s+(?:forces|"
         r"troops)|kremlin(?:'s)?\s+forces|russian\s+defen[cs]e\s+ministry"
     ),
     "Military Forces of Ukraine (2019-)": (
         r"ukrainian\s+(?:soldiers?|troops?|servicem[ae]n|forces|army|military|units?|"
         r"personnel|fighters?|drones?|missiles?|artillery|strikes?|attacks?|air\s+force|"
-        r"positions?|brigades?|defenders?)|ukraine(?:'s)?\s+(?:forces|army|military|troops|"
+        r"positions?|brigades?|defenders?|shells?|rockets?|bombs?|offensive|incursion|assault|"
+        r"counteroffensive|special\s+forces|marines|paratroopers)|ukraine(?:'s)?\s+(?:forces|army|military|troops|"
         r"armed\s+forces|general\s+staff)|(?:kyiv|kiev)(?:'s)?\s+(?:forces|troops|incursion|"
         r"offensive|army)"
     ),

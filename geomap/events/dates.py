@@ -13,7 +13,8 @@ text                                  resolved (published Mon    precision
 ``on Monday`` / ``Monday night``      2024-12-16 (the Monday on   1
                                       or before publication)
 ``yesterday`` / ``today``             2024-12-15 / 2024-12-16     1
-``overnight`` / ``last night``        2024-12-15 … 2024-12-16     2
+``overnight`` / ``last night`` /      2024-12-15 … 2024-12-16     2
+``over the past day / 24 hours``
 ``last week``                         2024-12-09 … 2024-12-15     2
 ``this week`` / ``earlier this week`` 2024-12-16 … 2024-12-16     2
 ``in November`` / ``back in August``  2024-11-01 … 2024-11-30     3
@@ -88,7 +89,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|overnight|last\s+night|tonight|this\s+morning|"
                             r"last\s+week|this\s+week|earlier\s+this\s+week|past\s+week|"
                             r"last\s+month|this\s+month|earlier\s+this\s+month|past\s+month|"
-                            r"last\s+weekend|this\s+weekend|over\s+the\s+weekend)\b", re.I)),
+                            r"last\s+weekend|this\s+weekend|over\s+the\s+weekend|(?:over\s+|in\s+)?the\s+(?:past|last)\s+"
+                            r"(?:day|24\s+hours))\b", re.I)),
 ]
 
 # a reporting verb directly before a date makes it the statement date
@@ -221,6 +223,8 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
     if rel == "yesterday":
         d = published - timedelta(days=1)
         return d, d, 1
+    if "day" in rel or "24" in rel:
+        return published - timedelta(days=1), published, 2
     if rel in ("overnight", "last night"):
         return published - timedelta(days=1), published, 2
     if rel in ("last week", "past week"):

@@ -344,12 +344,20 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
         claimant = find_claimant(sent.text, previous_claimant)
         if claimant is not None and sent.role == "body":
             previous_claimant = claimant
+        # place names inside the claimant ("Governor Oleh Kiper", "Ukraine's General Staff")
+        # are not event locations
+        claimant_spans = []
+        if claimant is not None and claimant.who and not claimant.anaphoric:
+            k = sent.text.find(claimant.who)
+            if k >= 0:
+                claimant_spans.append((sent.start + k, sent.start + k + len(claimant.who)))
         main_date: DateMention | None = None
         main_locations: list = []
         for cl in clauses(sent):
             dates = [d for d in find_dates(cl.text, pub, cl.start) if d.role == "event"]
             cas = find_casualties(cl.text, cl.start)
-            locs = _pick_locations(mentions, cl.start, cl.end)
+            locs = [m for m in _pick_locations(mentions, cl.start, cl.end)
+                    if not any(a <= m.start < b for a, b in claimant_spans)]
             if cl.kind == "main":
                 main_date = dates[0] if dates else None
                 main_locations = locs
