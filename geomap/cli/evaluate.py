@@ -1,0 +1,60 @@
+"""``geomap eval``: score the geoparser on the public geoparsing corpora."""
+
+from __future__ import annotations
+
+import json
+
+from geomap.errors import InputError
+
+_CORPORA = ("lgl", "trnews", "geovirus", "gwn")
+_SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive")
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "eval", help="score geoparsing on LGL, TR-News, GeoVirus and GeoWebNews",
+        description="Geoparse the raw text of public benchmark corpora and score "
+        "recognition (precision/recall/F1 on overlapping spans) and resolution (exact "
+        "GeoNames id, accuracy within 161 km, median error, AUC), per corpus and pooled, "
+        "for the geomap pipeline and naive baselines (see geomap/evaluate.py).")
+    parser.add_argument("--corpus", default=",".join(_CORPORA),
+                        help=f"comma-separated corpora (default: all of {','.join(_CORPORA)})")
+    parser.add_argument("--limit", type=int, help="only the first N articles of each corpus")
+    parser.add_argument("--systems", default=",".join(_SYSTEMS),
+                        help="comma-separated systems to run (default: all): geomap = "
+                        "recogniser+resolver, rec+top = recogniser + top gazetteer candidate, "
+                        "naive+resolver, naive = capitalised runs the gazetteer knows + top "
+                        "candidate")
+    parser.add_argument("--corpora-dir",
+                        help="directory with lgl.xml, TR-News.xml, GeoVirus.xml, GWN.xml "
+                        "(default $GEOMAP_BENCHMARKS_DIR or ../shared/benchmarks/geoparsing)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="worker processes (0 = all cores; default 1)")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=_eval)
+
+
+def _split(value: str, allowed: tuple[str, ...], field: str) -> list[str]:
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in allowed]
+    if bad or not items:
+        raise InputError(f"unknown value(s) {', '.join(bad) or repr(value)}; choose from "
+                         f"{', '.join(allowed)}", field=field)
+    return list(dict.fromkeys(items))
+
+
+def _eval(args) -> int:
+    from geomap.evaluate import evaluate, format_table
+
+    if args.limit is not None and args.limit < 1:
+        raise InputError("--limit must be at least 1", field="limit")
+    if args.jobs < 0:
+        raise InputError("--jobs must be >= 0", field="jobs")
+    result = evaluate(_split(args.corpus, _CORPORA, "corpus"), limit=args.limit,
+                      directory=args.corpora_dir,
+                      systems=_split(args.systems, _SYSTEMS, "systems"), jobs=args.jobs)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_table(result))
+    return 0
