@@ -139,3 +139,10 @@ def test_classify_remote_violence_and_territory():
 def test_quoted_rhetoric_is_not_an_event():
     assert classify('Russian President Vladimir Putin condemned it as "indiscriminate shooting," '
                     'calling it a "terrorist attack."') is None
+
+
+def test_not_commented_is_not_a_denial():
+    cues = find_verification("Kyiv has not commented on the claim.")
+    assert [(c.state, c.by_side) for c in cues] == [("no_comment", "Ukraine")]
+    state, notes = resolve_verification("Russia", True, cues)
+    assert state == "claimed" and "not a denial" in notes[0]

@@ -340,3 +340,10 @@ def test_cli_bad_input_names_file_and_field(tmp_path, capsys):
     bad.write_bytes("Харків".encode("cp1251"))
     assert main(["events", str(bad), "--published", "2024-12-16"]) == 2
     assert "b.txt, line 1: not UTF-8" in capsys.readouterr().err
+
+
+def test_several_day_dates_make_one_range():
+    text = "Russian troops attacked Plekhovo on Dec. 12 and again on Dec. 14, Ukraine's army said."
+    [r] = extract_events(text, published=PUB, mentions=mentions_at(text))
+    assert (r.event_date, r.end_date, r.date_precision) == ("2024-12-12", "2024-12-14", 2)
+    assert r.claimed_by == "Ukraine's army" and r.location == "Plekhovo"

@@ -18,7 +18,8 @@ Cues anywhere in the article body, with the side they concern:
 * "independently verified" / "verified by Reuters" (positive) → ``independently_verified``;
 * "could not be (independently) verified", "independent verification … is
   difficult", "unverified", "could not confirm" → ``unverified``;
-* "Neither X nor Y has commented" → no change (a non-denial), noted.
+* "Neither X nor Y has commented", "Kyiv has not commented", "declined to comment" →
+  no change (a non-denial), noted.
 
 Precedence when several apply to one event: denied > confirmed_by_other_side >
 independently_verified > unverified > claimed.  An event with a claimant and no cue
@@ -178,6 +179,8 @@ _CUES: list[tuple[str, str]] = [
     (r"\b(?:independently\s+verified|verified\s+by\s+(?:Reuters|AP|AFP|the\s+BBC|CNN|"
      r"The\s+New\s+York\s+Times|geolocated)|geolocated\s+(?:footage|video))", "independently_verified"),
     (r"\bneither\s+(?P<by>.{1,80}?)\s+(?:has|have)\s+(?:yet\s+)?(?:commented|responded)", "no_comment"),
+    (r"\b(?P<by>[\w'’ ]{1,40}?)\s+(?:has|have|had|did)\s+not\s+(?:yet\s+)?(?:commented|responded)"
+     r"|\b(?P<by2>[\w'’ ]{1,40}?)\s+declined\s+to\s+comment", "no_comment"),
 ]
 _CUES_RE = [(re.compile(p, re.I), state) for p, state in _CUES]
 
@@ -187,7 +190,7 @@ def find_verification(sentence: str, offset: int = 0) -> list[VerificationCue]:
     out: list[VerificationCue] = []
     for pattern, state in _CUES_RE:
         for m in pattern.finditer(sentence):
-            by = m.groupdict().get("by") or ""
+            by = m.groupdict().get("by") or m.groupdict().get("by2") or ""
             if state == "confirmed_by_other_side" and re.search(
                     r"\b(?:not|n't|never|yet\s+to)\b", sentence[max(0, m.start() - 20):m.end()], re.I):
                 continue
@@ -199,9 +202,12 @@ def find_verification(sentence: str, offset: int = 0) -> list[VerificationCue]:
             if am:
                 about = side_of(am.group(1))
             by_side = side_of(by)
-            if state == "no_comment":
+            if state == "no_comment" and m.group(0).lower().startswith("neither"):
                 # "Neither North Korea nor Russia" – both named sides
                 by_side = ""
+            if state == "no_comment" and any(c.state == "no_comment" and c.start <= m.start() + offset
+                                             < c.start + len(c.text) for c in out):
+                continue
             out.append(VerificationCue(state, m.group(0).strip(), by_side, about, m.start() + offset))
     return out
 

@@ -18,7 +18,8 @@ Pipeline
    (:mod:`geomap.events.casualties`) and at least one sub-national place or casualty
    number becomes an :class:`EventClaim`.  Hypothetical cues ("might", "to protect
    against …") are ignored.
-4. Dates: the clause's first non-statement date (:mod:`geomap.events.dates`); a
+4. Dates: the clause's non-statement dates (:mod:`geomap.events.dates`; several
+   day dates within a week of each other become one range, precision 2); a
    clause without one that continues the previous event ("also", "further", "the
    same day") takes that event's date; otherwise the publication date with
    precision 2 and ``needs_review``.
@@ -384,6 +385,14 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
                 d = dates[0]
                 ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
                 ev.date_text, ev.date_source = d.text, "text"
+                close = [x for x in dates[1:] if x.precision <= 2
+                         and abs((x.date_from - d.date_from).days) <= 7]
+                if close and d.precision <= 2:
+                    # "on Dec. 14 and on Dec. 16": one event over the span of its dates
+                    ev.date_from = min([d.date_from] + [x.date_from for x in close])
+                    ev.date_to = max([d.date_to] + [x.date_to for x in close])
+                    ev.date_precision = 2
+                    ev.date_text = " / ".join([d.text] + [x.text for x in close])
             elif cl.kind == "when" and main_date is not None:
                 d = main_date
                 ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
