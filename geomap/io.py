@@ -137,6 +137,13 @@ def _normalise(gdf) -> gpd.GeoDataFrame:
         gdf = events_to_gdf(gdf)
     elif gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
+    nested = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype == object
+              and gdf[c].map(lambda v: isinstance(v, (list, dict, tuple))).any()]
+    if nested:  # e.g. lists of alternatives: JSON text in every format
+        gdf = gdf.copy()
+        for c in nested:
+            gdf[c] = gdf[c].map(lambda v: json.dumps(v, ensure_ascii=False, default=str)
+                                if isinstance(v, (list, dict, tuple)) else v)
     return gdf
 
 

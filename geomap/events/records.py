@@ -43,6 +43,7 @@ import hashlib
 import io
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -512,7 +513,7 @@ def _row_id(layout: str, row: dict, columns: list[str]) -> str:
 
 # --------------------------------------------------------------------------- main
 def read_records(path, columns=None, layout: str | None = None, geocode: bool = True,
-                 gazetteer=None) -> RecordsResult:
+                 gazetteer=None, progress: bool | None = None) -> RecordsResult:
     """Read an events table, mapping its layout onto EVENT_COLUMNS and checking every row.
 
     Parameters
@@ -523,6 +524,7 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     layout : force "ucdp", "acled", "geomap" or "generic" instead of auto-detection.
     geocode : geocode rows that have a location but no coordinates (else they are errors).
     gazetteer : passed to ``resolve_name``.
+    progress : show a tqdm bar (default: when stderr is a terminal and the file is long).
 
     Returns
     -------
@@ -566,7 +568,9 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
             "latitude=<col>,longitude=<col> or location=<col>", path=path, line=1, field="location")
     problems = list(table.problems)
     bad_lines = {p.line for p in problems if p.line is not None}
-    records, lines = _convert_rows(table, mapping, layout, path, problems, bad_lines)
+    if progress is None:
+        progress = sys.stderr.isatty() and len(table.rows) > 2000
+    records, lines = _convert_rows(table, mapping, layout, path, problems, bad_lines, progress)
     records, lines = _check_coordinates(records, lines, path, problems, mapping, geocode, gazetteer)
     gdf = events_to_gdf(records)
     problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.severity != "error"))
@@ -574,7 +578,10 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
 
 
 def _convert_rows(table: _Table, mapping: dict[str, str], layout: str, path: str,
-                  problems: list[Problem], bad_lines: set) -> tuple[list[dict], list[int]]:
+                  problems: list[Problem], bad_lines: set,
+                  progress: bool = False) -> tuple[list[dict], list[int]]:
+    from tqdm import tqdm
+
     header = table.columns
     n_header = len(header)
     required_src = {mapping[t] for t in ("event_date", "latitude", "longitude", "location") if t in mapping}
@@ -591,7 +598,9 @@ def _convert_rows(table: _Table, mapping: dict[str, str], layout: str, path: str
         col = mapping.get(target)
         return row.get(col, "") if col else ""
 
-    for idx, row in enumerate(table.rows):
+    rows_iter = tqdm(table.rows, desc=f"reading {Path(path).name}", unit="row",
+                     disable=not progress, file=sys.stderr)
+    for idx, row in enumerate(rows_iter):
         line = row["_line"]
         nfields = row["_nfields"]
         if nfields < n_header:
@@ -623,7 +632,11 @@ def _convert_rows(table: _Table, mapping: dict[str, str], layout: str, path: str
         # dates
         date_raw = src("event_date", row)
         if _blank(date_raw):
-            err(mapping["event_date"], "required date is empty")
+            if layout == "geomap":  # geomap's own output: an undated event stays, flagged
+                err(mapping["event_date"], "date is empty", "warning")
+                rec["event_date"] = ""
+            else:
+                err(mapping["event_date"], "required date is empty")
         else:
             iso = parse_date(date_raw, dayfirst)
             if iso is None:
