@@ -180,3 +180,10 @@ def test_cli_export_from_files(tmp_path, capsys):
     assert len(read_events(out)) == 231
     assert main(["export", str(GED), "-o", str(tmp_path / "x.txt")]) == 2
     assert "cannot tell the format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ext", ["geojson", "gpkg", "csv", "kml"])
+def test_empty_roundtrip(tmp_path, ext):
+    path = write_events(events_to_gdf([]), tmp_path / f"empty.{ext}")
+    back = read_events(path)
+    assert len(back) == 0 and list(back.columns) == EVENT_COLUMNS + ["geometry"]

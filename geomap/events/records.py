@@ -542,6 +542,9 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     if os.path.isdir(path):
         raise InputError("is a directory, expected a records file", path=path)
     table = _read_table(path)
+    if not table.rows:  # nothing to import (an empty GeoJSON/KML has no columns either)
+        return RecordsResult(events_to_gdf([]), list(table.problems),
+                             layout or detect_layout(table.columns), table.encoding, path, 0)
     layout = layout or detect_layout(table.columns)
     if layout not in ("ucdp", "acled", "geomap", "generic"):
         raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
