@@ -157,6 +157,9 @@
     pane(map, "gm-context", 430);
     pane(map, "gm-events", 450);
     pane(map, "gm-labels", 470).style.pointerEvents = "none";
+    // no tile layer offline, so the map has no zoom range of its own (clustering needs one)
+    if (map.options.maxZoom === undefined) map.options.maxZoom = 18;
+    if (map.options.minZoom === undefined) map.options.minZoom = 2;
     if (D.fit) map.fitBounds(D.fit, { padding: [40, 40], maxZoom: D.fitMaxZoom || 11, animate: false });
     var svg = L.svg({ pane: "gm-zones" });
     var self = { map: map, data: D, layers: {}, markers: [], visible: 0 };
@@ -204,7 +207,7 @@
       ? L.markerClusterGroup({
           chunkedLoading: true, chunkInterval: 150, maxClusterRadius: 45,
           spiderfyOnMaxZoom: true, showCoverageOnHover: false, removeOutsideVisibleBounds: true,
-          chunkProgress: function (done, total) { if (done === total) self._loaded(); },
+          chunkProgress: function (done, total) { if (done === total) setTimeout(self._loaded, 0); },
         })
       : L.featureGroup();
     group.on("click", function (ev) {
@@ -264,6 +267,8 @@
     addLegend(map, D);
     if (lo !== null && hi !== null && hi > lo) addTimeControl(self, lo, hi);
     if (self.layers.labels) {
+      var places = D.labels.filter(function (l) { return l[3] === "place"; }).length;
+      if (places > 25) map.getContainer().classList.add("gm-many-places");
       var toggle = function () {
         var z = map.getZoom(), el = map.getContainer();
         el.classList.toggle("gm-zoom-low", z < 6);
