@@ -176,3 +176,23 @@ def test_cli_filter_within(tmp_path, capsys):
     assert "2 of 4 events" in capsys.readouterr().err
     assert main(["filter", str(src), "--within", "Sudzha", "-o", str(out)]) == 2
     assert "PLACE:DISTANCE" in capsys.readouterr().err
+
+
+def test_ged_oblast_labels_agree_with_polygons():
+    """Real data: GED's own adm_1 label vs the admin1 polygon each point falls in."""
+    from pathlib import Path
+
+    from geomap.events.records import read_records
+
+    ged = read_records(Path(__file__).parent.parent / "data" / "events" /
+                       "ucdp_ged_ukraine_excerpt.csv").records
+    for label, name in (("Luhansk oblast", "Luhansk Oblast"), ("Donetsk oblast", "Donetsk Oblast"),
+                        ("Kiev Special Republican city", "Kyiv")):
+        labelled = set(ged.loc[ged["admin1"] == label, "event_id"])
+        inside = set(filter_events(ged, admin1=name)["event_id"])
+        assert len(labelled) >= 6
+        assert len(labelled & inside) / len(labelled) >= 0.97, label
+        others = set(ged.loc[ged["admin1"].isin(
+            {"Luhansk oblast", "Donetsk oblast", "Kiev Special Republican city"} - {label}),
+            "event_id"])
+        assert len(inside & others) <= 0.03 * len(inside), label  # GED labels are not perfect
