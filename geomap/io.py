@@ -130,13 +130,7 @@ def _jsonable(v):
 def _normalise(gdf) -> gpd.GeoDataFrame:
     from geomap.events.records import events_to_gdf
 
-    if not isinstance(gdf, pd.DataFrame):
-        gdf = events_to_gdf(gdf)
-    elif not isinstance(gdf, gpd.GeoDataFrame) or not all(
-            c in gdf.columns for c in ("event_id", "latitude", "longitude")):
-        gdf = events_to_gdf(gdf)
-    elif gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
+    gdf = events_to_gdf(gdf)
     nested = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype == object
               and gdf[c].map(lambda v: isinstance(v, (list, dict, tuple))).any()]
     if nested:  # e.g. lists of alternatives: JSON text in every format

@@ -895,20 +895,27 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     """EventRecords, dicts or a DataFrame → GeoDataFrame (EVENT_COLUMNS + Point, EPSG:4326).
 
     Missing schema columns are added empty; extra columns are kept after the schema
-    columns; rows without coordinates get an empty (None) geometry.
+    columns; rows without coordinates get an empty (None) geometry.  For a
+    GeoDataFrame the point geometry is authoritative: ``latitude``/``longitude`` are
+    taken from it wherever it is set (other geometry types: a representative point).
     """
-    if isinstance(records, pd.DataFrame):
-        df = pd.DataFrame(records.drop(columns=records.geometry.name)
-                          if isinstance(records, gpd.GeoDataFrame) else records).copy()
-        if isinstance(records, gpd.GeoDataFrame) and (
-                "latitude" not in df or "longitude" not in df
-                or df[["latitude", "longitude"]].isna().all().all()):
-            geom = records.geometry
-            if geom.crs is not None and geom.crs.to_epsg() != 4326:
-                geom = geom.to_crs(4326)
-            ok = geom.notna() & ~geom.is_empty
-            df["latitude"] = np.where(ok, geom.y.where(ok), np.nan)
-            df["longitude"] = np.where(ok, geom.x.where(ok), np.nan)
+    if isinstance(records, gpd.GeoDataFrame) and records.geometry.name in records:
+        df = pd.DataFrame(records.drop(columns=records.geometry.name)).copy()
+        geom = records.geometry
+        if geom.crs is not None and geom.crs.to_epsg() != 4326:
+            geom = geom.to_crs(4326)
+        ok = (geom.notna() & ~geom.is_empty).to_numpy()
+        if ok.any():
+            pts = geom[ok]
+            if not (pts.geom_type == "Point").all():
+                pts = pts.representative_point()
+            for col, values in (("latitude", pts.y.to_numpy()), ("longitude", pts.x.to_numpy())):
+                current = (pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, copy=True)
+                           if col in df else np.full(len(df), np.nan))
+                current[ok] = values
+                df[col] = current
+    elif isinstance(records, pd.DataFrame):
+        df = pd.DataFrame(records).copy()
     else:
         rows = [r.to_dict() if isinstance(r, EventRecord) else dict(r) for r in records]
         df = pd.DataFrame(rows)
