@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import shapely
 from pyproj import Geod
 
 from geomap.events.join import LINK_COLUMNS, actor_sides, distinct_events, join_events
@@ -78,8 +77,7 @@ def test_picks_the_closest_record(records, anchor):
     base = records[records["event_id"] == "ucdp:149876"].copy()
     other = base.copy()
     other["event_id"] = "other"
-    lat, lon = offset(anchor, 3, az=0)
-    other["geometry"] = shapely.Point(lon, lat)
+    other["latitude"], other["longitude"] = offset(anchor, 3, az=0)
     both = events_to_gdf(pd.concat([base, other], ignore_index=True))
     lat, lon = offset(anchor, 2.5, az=0)
     text = events_to_gdf([EventRecord("t", event_date="2014-04-16", latitude=lat, longitude=lon)])

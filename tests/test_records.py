@@ -233,3 +233,18 @@ def test_events_to_gdf_from_records():
     assert gdf.crs.to_epsg() == 4326
     assert (gdf.geometry.iloc[0].x, gdf.geometry.iloc[0].y) == (35.271, 51.191)
     assert gdf.geometry.iloc[1] is None
+
+
+def test_events_to_gdf_geodataframe_coordinates():
+    import shapely
+
+    gdf = events_to_gdf([EventRecord("a", latitude=51.191, longitude=35.271),
+                         EventRecord("b")])
+    gdf.loc[0, "latitude"] = 51.0  # editing the column moves the point
+    gdf.loc[1, "geometry"] = shapely.Point(34.227, 51.173)  # geometry fills empty columns
+    out = events_to_gdf(gdf)
+    assert (out.geometry.iloc[0].y, out.loc[0, "latitude"]) == (51.0, 51.0)
+    assert (out.loc[1, "latitude"], out.loc[1, "longitude"]) == (51.173, 34.227)
+    projected = events_to_gdf(out.to_crs(3857).drop(columns=["latitude", "longitude"]))
+    assert projected.crs.to_epsg() == 4326
+    assert projected.geometry.y.round(6).tolist() == [51.0, 51.173]

@@ -896,24 +896,25 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
 
     Missing schema columns are added empty; extra columns are kept after the schema
     columns; rows without coordinates get an empty (None) geometry.  For a
-    GeoDataFrame the point geometry is authoritative: ``latitude``/``longitude`` are
-    taken from it wherever it is set (other geometry types: a representative point).
+    GeoDataFrame the ``latitude``/``longitude`` columns win where they hold numbers (so
+    editing them moves the point); the geometry fills the rows where they are empty
+    (non-point geometry: a representative point).
     """
     if isinstance(records, gpd.GeoDataFrame) and records.geometry.name in records:
         df = pd.DataFrame(records.drop(columns=records.geometry.name)).copy()
         geom = records.geometry
         if geom.crs is not None and geom.crs.to_epsg() != 4326:
             geom = geom.to_crs(4326)
-        ok = (geom.notna() & ~geom.is_empty).to_numpy()
-        if ok.any():
-            pts = geom[ok]
+        cur_lat, cur_lon = (pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, copy=True)
+                            if c in df else np.full(len(df), np.nan) for c in ("latitude", "longitude"))
+        fill = (geom.notna() & ~geom.is_empty).to_numpy() & ~(np.isfinite(cur_lat) & np.isfinite(cur_lon))
+        if fill.any():
+            pts = geom[fill]
             if not (pts.geom_type == "Point").all():
                 pts = pts.representative_point()
-            for col, values in (("latitude", pts.y.to_numpy()), ("longitude", pts.x.to_numpy())):
-                current = (pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, copy=True)
-                           if col in df else np.full(len(df), np.nan))
-                current[ok] = values
-                df[col] = current
+            cur_lat[fill] = pts.y.to_numpy()
+            cur_lon[fill] = pts.x.to_numpy()
+        df["latitude"], df["longitude"] = cur_lat, cur_lon
     elif isinstance(records, pd.DataFrame):
         df = pd.DataFrame(records).copy()
     else:
