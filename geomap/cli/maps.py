@@ -159,6 +159,9 @@ def _zones(args) -> int:
             json.dump(zones.zones_to_geojson(gdf), fh, ensure_ascii=False)
     else:
         raise InputError("output must end in .geojson, .json or .gpkg", path=out)
-    for row in gdf.itertuples(index=False):
+    for row in gdf.head(20).itertuples(index=False):
         print(f"{row.kind:7s} {row.name}: {row.area_km2:,.1f} km²", file=sys.stderr)
+    if len(gdf) > 20:
+        print(f"… and {len(gdf) - 20} more zones", file=sys.stderr)
+    print(f"wrote {out}: {len(gdf)} zones", file=sys.stderr)
     return 0

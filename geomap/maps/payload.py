@@ -202,7 +202,12 @@ def events_payload(gdf: pd.DataFrame, *, cluster: bool, low_confidence: float,
     return payload, ok
 
 
-def sources_summary(gdf: pd.DataFrame, limit: int = 5) -> tuple[list[list[str]], int]:
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def sources_summary(gdf: pd.DataFrame, limit: int = 3) -> tuple[list[list[str]], int]:
     """The most frequent sources as [name, url] pairs, and how many more there are."""
     if not len(gdf) or "source" not in gdf.columns:
         return [], 0
@@ -215,5 +220,5 @@ def sources_summary(gdf: pd.DataFrame, limit: int = 5) -> tuple[list[list[str]],
     # link a source only when all its rows cite the same article
     urls = table[table["u"] != ""].groupby("s")["u"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "")
     counts = table.groupby("s").size().sort_values(ascending=False, kind="stable")
-    top = [[s, str(urls.get(s, ""))] for s in counts.index[:limit]]
+    top = [[_short(s), str(urls.get(s, ""))] for s in counts.index[:limit]]
     return top, max(len(counts) - limit, 0)

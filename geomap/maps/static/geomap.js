@@ -330,11 +330,12 @@
       h += '<div class="gm-legend-head">Zones</div>';
       var seen = {};
       zf.forEach(function (f) {
-        var z = f.properties, key = z.kind + z.label;
+        var z = f.properties, key = z.kind + z.label + (z.kind === "buffer" ? z.name : "");
         if (seen[key]) return;
         seen[key] = 1;
         h += '<div><span class="gm-swatch" style="border-color:' + e(z.color) + ";background:" + e(z.color) +
-          '33"></span>' + e(z.kind === "border" ? z.label : (z.name + " · " + z.label)) + "</div>";
+          '33"></span>' + e(z.kind === "border" ? z.label : z.kind === "events" ? z.label + " around events"
+            : (z.name + " · " + z.label)) + "</div>";
       });
     }
     if (D.boundaries && D.boundaries.border) h += '<div><span class="gm-line"></span>RU–UA border (OSM)</div>';
