@@ -100,8 +100,13 @@ class TempCluster:
         return res
 
     def start(self) -> None:
-        self._run(self.bindir / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
-                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        try:  # a UTF-8 LC_CTYPE makes lower() fold Cyrillic; plain C only folds ASCII
+            self._run(self.bindir / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
+                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        except RuntimeError:
+            shutil.rmtree(self.data, ignore_errors=True)
+            self._run(self.bindir / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
+                      "-E", "UTF8", "--locale=C", "--no-sync")
         last: Exception | None = None
         for _ in range(5):  # the free port may be taken between probing and binding
             self.port = _free_port()
@@ -135,6 +140,15 @@ def create_postgis_db(admin_dsn: str, name: str = DB_NAME) -> None:
         con.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(admin_dsn.rsplit("/", 1)[0] + f"/{name}", autocommit=True) as con:
         con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+
+
+def with_table(dsn: str, table: str) -> str:
+    """``dsn`` with geomap's ``table`` option set (keeps any other query options)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(dsn)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "table"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("table", table)])))
 
 
 def ensure_postgis(dsn: str) -> None:
