@@ -311,7 +311,9 @@ _worker: Systems | None = None
 
 def _init_worker(systems) -> None:
     global _worker
-    _worker = Systems(systems=systems)
+    from geomap.gazetteer import Gazetteer
+
+    _worker = Systems(Gazetteer(), systems)  # own SQLite connection (never share across fork)
 
 
 def _run_worker(text: str) -> dict[str, list[Prediction]]:
