@@ -373,17 +373,23 @@ def _read_vector(path: str) -> _Table:
     header = [c for c in gdf.columns if c != getattr(gdf, "_geometry_column_name", None)]
     frame = pd.DataFrame(gdf[header])
     xy: list[tuple[float, float] | None] = []
+    problems: list[Problem] = []
     if geoms is not None:
-        pts = geoms.representative_point() if (~geoms.geom_type.isin(["Point", None])).any() else geoms
+        kinds = geoms.geom_type.to_numpy()
+        not_point = [i for i, k in enumerate(kinds) if k not in ("Point", None)]
+        pts = geoms.representative_point() if not_point else geoms
         for g in pts:
             xy.append(None if g is None or g.is_empty else (g.x, g.y))
+        for i in not_point:
+            problems.append(Problem(path, i + 1, "geometry",
+                                    f"geometry is a {kinds[i]}; using a point inside it", "warning"))
     rows = []
     for i, rec in enumerate(frame.to_dict("records")):
         rec = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
                for k, v in rec.items()}
         rec["_line"], rec["_nfields"] = i + 1, len(header)
         rows.append(rec)
-    return _Table(header, rows, geometry_xy=xy or None)
+    return _Table(header, rows, problems=problems, geometry_xy=xy or None)
 
 
 def _read_table(path: str) -> _Table:
