@@ -206,7 +206,7 @@ def _load_table(source) -> tuple[pd.DataFrame, str]:
         raise InputError("file not found", path=path)
     table = _read_table(path)
     for p in table.problems:
-        print(f"geomap: warning: {p}", file=sys.stderr)
+        print(f"geomap: {p}", file=sys.stderr)
     bad = [r["_line"] for r in table.rows if r["_nfields"] != len(table.columns)]
     if bad:
         raise InputError(f"row has the wrong number of fields (header has {len(table.columns)})",
