@@ -262,6 +262,11 @@ class Resolver:
             total -= 0.08
         if p.located_by == "hromada-centroid":
             total -= 0.03
+        # a typo-level (fuzzy) match needs corroboration from context
+        if c.match == "fuzzy" and not (
+                (local_admin1 and fits) or in_named_admin1 or dist <= FOCUS_KM):
+            fits = False
+            reasons.append("only a fuzzy name match, not supported by the context")
         # never snap to a far namesake
         small = p.population < _SMALL_PLACE and not p.is_admin
         has_focus = anchor is not None or bool(ctx.admin1)
