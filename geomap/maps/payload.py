@@ -98,7 +98,17 @@ def _text(series: pd.Series) -> pd.Series:
             return _alt_text(v)
         return str(v)
 
-    return series.map(fmt)
+    return _map_unique(series, fmt)
+
+
+def _map_unique(series: pd.Series, fn) -> pd.Series:
+    """``series.map(fn)`` evaluated once per distinct value (news tables repeat a lot)."""
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists of alternatives)
+        return series.map(fn)
+    mapped = np.array([fn(u) for u in uniques] + [fn(None)], dtype=object)
+    return pd.Series(mapped[codes], index=series.index)
 
 
 def _alt_text(v) -> str:
@@ -156,7 +166,7 @@ def events_payload(gdf: pd.DataFrame, *, cluster: bool, low_confidence: float,
         if f in df.columns:
             s = _text(df[f])
             if f == "source_url":
-                s = s.map(safe_url)
+                s = _map_unique(s, safe_url)
             if (s != "").any():
                 texts[f] = s
     stacked = pd.concat([pd.Series([""])] + list(texts.values()), ignore_index=True)
@@ -212,7 +222,7 @@ def sources_summary(gdf: pd.DataFrame, limit: int = 3) -> tuple[list[list[str]],
     if not len(gdf) or "source" not in gdf.columns:
         return [], 0
     src = _text(gdf["source"])
-    url = _text(_col(gdf, "source_url")).map(safe_url)
+    url = _map_unique(_text(_col(gdf, "source_url")), safe_url)
     table = pd.DataFrame({"s": src, "u": url})
     table = table[table["s"] != ""]
     if table.empty:
