@@ -1,0 +1,414 @@
+"""Large record sets on a dask cluster: partitioned GeoParquet, filtered and geocoded per partition.
+
+The per-partition work is done by the single-machine functions themselves, so a
+cluster run gives exactly the rows a laptop run gives:
+
+* ``filter_parquet`` applies ``geomap.spatial.filters.filter_events`` to every partition;
+* ``geocode_parquet`` applies ``geomap.events.geocode.geocode_table`` to every partition,
+  each worker process resolving names with its own gazetteer (opened once per process
+  from ``GEOMAP_HOME``; build it with ``geomap gazetteer build`` on every worker or point
+  ``GEOMAP_HOME`` at shared storage);
+* ``upsert_parquet`` writes every partition into an ``EventStore`` (a PostGIS DSN lets
+  the workers write in parallel).
+
+>>> to_partitioned_parquet(events, "events.parquet", npartitions=16)
+>>> filter_parquet("events.parquet", "kursk.parquet", admin1="Kursk Oblast",
+...                date_from="2024-08-06")
+>>> geocode_parquet("rows.parquet", "rows_geo.parquet", location_column="village",
+...                 admin1_column="oblast")
+
+Without ``client`` the current dask scheduler is used (a ``distributed.Client`` made
+earlier, else dask's local threads).  Command line: ``python -m geomap.distributed --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap.errors import GeomapError, InputError
+
+__all__ = [
+    "ParquetResult", "to_partitioned_parquet", "read_partitioned", "filter_frame",
+    "filter_parquet", "geocode_frame", "geocode_parquet", "upsert_parquet",
+]
+
+# dtypes of the columns geocode_table adds (fixed, so every partition has one schema)
+_GEOCODE_DTYPES = {
+    "latitude": "float64", "longitude": "float64", "geo_precision": "Int64",
+    "confidence": "float64", "resolved": "bool", "needs_review": "bool",
+}
+
+
+@dataclass
+class ParquetResult:
+    """What a distributed step wrote: the directory, its row and partition counts."""
+
+    path: Path
+    rows: int
+    partitions: int
+
+    def summary(self) -> str:
+        return f"{self.path}: {self.rows} rows in {self.partitions} partitions"
+
+
+# --------------------------------------------------------------------------- helpers
+def _dgpd():
+    try:
+        import dask_geopandas
+    except ImportError as exc:  # pragma: no cover - optional dependency
+        raise GeomapError("the distributed path needs dask-geopandas: "
+                          "pip install 'geomap[distributed]'") from exc
+    return dask_geopandas
+
+
+def _compute(obj, client=None, progress: bool | None = None):
+    """Compute a dask collection/delayed on ``client`` (or the current scheduler)."""
+    import dask
+
+    show = sys.stderr.isatty() if progress is None else progress
+    if client is not None:
+        future = client.compute(obj)
+        if show:
+            from distributed import progress as dprogress
+
+            dprogress(future)
+        return future.result()
+    if show:
+        from dask.diagnostics import ProgressBar
+
+        with ProgressBar(out=sys.stderr):
+            return dask.compute(obj)[0]
+    return dask.compute(obj)[0]
+
+
+def _prepare_dst(dst, overwrite: bool) -> Path:
+    path = Path(dst)
+    if path.exists():
+        if not overwrite:
+            raise InputError("output directory exists (use overwrite=True / --overwrite)",
+                             path=str(path))
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    return path
+
+
+def _check_src(src) -> Path:
+    path = Path(src)
+    if not path.exists():
+        raise InputError("parquet input not found", path=str(path))
+    return path
+
+
+# --------------------------------------------------------------------------- partitioning
+def to_partitioned_parquet(gdf, directory, npartitions: int = 8, spatial: bool = False,
+                           overwrite: bool = False) -> ParquetResult:
+    """Write events (or any GeoDataFrame) as a directory of GeoParquet partitions.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame (a DataFrame of events is converted with ``events_to_gdf``).
+    directory : output directory (``part.N.parquet`` files + GeoParquet metadata).
+    npartitions : number of partitions.
+    spatial : reorder rows along a Hilbert curve first, so each partition covers a
+        compact area (bbox-selective reads skip partitions).
+    """
+    if npartitions < 1:
+        raise InputError("npartitions must be >= 1", field="npartitions")
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        from geomap.events.records import events_to_gdf
+
+        gdf = events_to_gdf(gdf)
+    path = _prepare_dst(directory, overwrite)
+    dgpd = _dgpd()
+    ddf = dgpd.from_geopandas(gdf.reset_index(drop=True), npartitions=npartitions)
+    if spatial and len(gdf):
+        ddf = ddf.spatial_shuffle(by="hilbert", npartitions=npartitions)
+    ddf.to_parquet(path, write_index=False)
+    return ParquetResult(path, len(gdf), ddf.npartitions)
+
+
+def read_partitioned(directory):
+    """A lazy dask-geopandas GeoDataFrame over a GeoParquet directory."""
+    return _dgpd().read_parquet(_check_src(directory))
+
+
+# --------------------------------------------------------------------------- filtering
+def _driver_side_filters(filters: dict) -> dict:
+    """Resolve place-name centres once (workers then need no gazetteer) and drop Nones."""
+    from geomap.spatial.filters import _resolve_point
+
+    out = {k: v for k, v in filters.items() if v is not None}
+    if "within_km" in out:
+        try:
+            place, km = out["within_km"]
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"within_km must be (place, km), got {out['within_km']!r}",
+                             field="within_km") from exc
+        out["within_km"] = (_resolve_point(place), km)
+    return out
+
+
+def filter_frame(ddf, **filters):
+    """``filter_events`` on every partition of a dask GeoDataFrame (lazy).
+
+    A ``within_km`` place name is resolved once here, on the driver.
+
+    Filters are checked on the driver first (an unknown region name raises
+    ``InputError`` before anything is scheduled).
+    """
+    from geomap.spatial.filters import filter_events
+
+    filters = _driver_side_filters(filters)
+    meta = filter_events(ddf._meta, **filters)
+    meta.attrs.clear()  # dask-geopandas keeps spatial_partitions there; parquet cannot
+    return ddf.map_partitions(_filter_partition, **filters, meta=meta)
+
+
+def _filter_partition(part, **filters):
+    from geomap.spatial.filters import filter_events
+
+    out = filter_events(part, **filters)
+    out.attrs.clear()
+    return out
+
+
+def filter_parquet(src, dst, client=None, overwrite: bool = False,
+                   progress: bool | None = None, **filters) -> ParquetResult:
+    """Filter a partitioned GeoParquet directory into another one.
+
+    Parameters
+    ----------
+    src, dst : GeoParquet directories (``dst`` is created; one file per input partition).
+    client : ``distributed.Client`` (default: the current dask scheduler).
+    **filters : the keywords of ``geomap.spatial.filters.filter_events``.
+
+    Returns
+    -------
+    ParquetResult with the number of rows kept.
+    """
+    ddf = read_partitioned(src)
+    out = filter_frame(ddf, **filters)
+    return _write(out, dst, client, overwrite, progress)
+
+
+def _write(ddf, dst, client, overwrite: bool, progress: bool | None) -> ParquetResult:
+    import pyarrow.parquet as pq
+
+    path = _prepare_dst(dst, overwrite)
+    _compute(ddf.to_parquet(path, write_index=False, compute=False), client, progress)
+    files = sorted(path.glob("*.parquet"))
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    return ParquetResult(path, int(rows), len(files))
+
+
+# --------------------------------------------------------------------------- geocoding
+def _geocode_partition(df: pd.DataFrame, location_column: str, admin1_column, admin2_column,
+                       country_column, country) -> gpd.GeoDataFrame:
+    """``geocode_table`` on one partition → GeoDataFrame with a point per resolved row."""
+    from geomap.events.geocode import geocode_table
+
+    df = pd.DataFrame(df.drop(columns="geometry") if "geometry" in df.columns else df)
+    table = geocode_table(df, location_column, admin1_column=admin1_column,
+                          admin2_column=admin2_column, country_column=country_column,
+                          country=country, progress=False).table
+    for col, dtype in _GEOCODE_DTYPES.items():
+        if dtype == "Int64":
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
+        elif dtype == "bool":
+            table[col] = table[col].fillna(False).astype(bool)
+        else:
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype(dtype)
+    for col in ("place_id", "geonameid", "resolved_name", "resolved_country",
+                "resolved_admin1", "resolved_admin2", "reason"):
+        table[col] = table[col].map(lambda v: "" if v is None or v is pd.NA else str(v)).astype(str)
+    lat = table["latitude"].to_numpy(dtype=float)
+    lon = table["longitude"].to_numpy(dtype=float)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    geom = np.full(len(table), None, dtype=object)
+    if ok.any():
+        geom[ok] = gpd.points_from_xy(lon[ok], lat[ok])
+    out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(list(geom), index=table.index, crs=4326),
+                           crs=4326)
+    out.attrs.clear()
+    return out
+
+
+def geocode_frame(ddf, location_column: str, admin1_column: str | None = None,
+                  admin2_column: str | None = None, country_column: str | None = None,
+                  country: str | None = None):
+    """``geocode_table`` on every partition of a dask (Geo)DataFrame (lazy).
+
+    Adds the ``geomap.events.geocode.ADDED_COLUMNS`` and a point geometry (EPSG:4326).
+    """
+    dgpd = _dgpd()
+    cols = [c for c in ddf.columns if c != "geometry"]
+    for name in (location_column, admin1_column, admin2_column, country_column):
+        if name is not None and name not in cols:
+            raise InputError(f"no column {name!r}; columns: {', '.join(cols)}", field=name)
+    kwargs = dict(location_column=location_column, admin1_column=admin1_column,
+                  admin2_column=admin2_column, country_column=country_column, country=country)
+    empty = ddf._meta.iloc[:0]
+    meta = _geocode_partition(empty, **kwargs)
+    out = ddf.map_partitions(_geocode_partition, **kwargs, meta=meta)
+    return out if isinstance(out, dgpd.GeoDataFrame) else dgpd.from_dask_dataframe(
+        out, geometry="geometry")
+
+
+def geocode_parquet(src, dst, location_column: str, admin1_column: str | None = None,
+                    admin2_column: str | None = None, country_column: str | None = None,
+                    country: str | None = None, client=None, overwrite: bool = False,
+                    progress: bool | None = None) -> ParquetResult:
+    """Geocode a partitioned Parquet table (plain or GeoParquet) into GeoParquet.
+
+    Every row keeps its columns and gains ``latitude``, ``longitude``, ``place_id``,
+    ``resolved``, ``needs_review``, ... as ``geocode_table`` adds them; unresolved rows
+    stay in the output with ``resolved=False`` and an empty geometry.
+    """
+    import dask.dataframe as dd
+
+    path = _check_src(src)
+    try:
+        ddf = read_partitioned(path)
+    except (ValueError, TypeError):  # plain Parquet without GeoParquet metadata
+        ddf = dd.read_parquet(path)
+    out = geocode_frame(ddf, location_column, admin1_column, admin2_column, country_column,
+                        country)
+    return _write(out, dst, client, overwrite, progress)
+
+
+# --------------------------------------------------------------------------- store
+def _upsert_partition(gdf, location: str) -> pd.DataFrame:
+    from geomap.store import EventStore
+
+    if len(gdf) == 0:
+        return pd.DataFrame({"inserted": [0], "updated": [0]})
+    with EventStore(location) as st:
+        ins, upd = st.upsert(gdf)
+    return pd.DataFrame({"inserted": [ins], "updated": [upd]})
+
+
+def upsert_parquet(src, store: str | os.PathLike, client=None,
+                   progress: bool | None = None) -> tuple[int, int]:
+    """Upsert every partition of a GeoParquet events directory into an ``EventStore``.
+
+    With a ``postgresql://`` DSN the workers write in parallel (``ON CONFLICT``
+    upserts); a GeoPackage serialises them.  Returns ``(inserted, updated)``.
+    """
+    ddf = read_partitioned(src)
+    meta = pd.DataFrame({"inserted": pd.Series([], dtype="int64"),
+                         "updated": pd.Series([], dtype="int64")})
+    counts = ddf.map_partitions(_upsert_partition, os.fspath(store), meta=meta)
+    frame = _compute(counts, client, progress)
+    return int(frame["inserted"].sum()), int(frame["updated"].sum())
+
+
+# --------------------------------------------------------------------------- command line
+def _client(args):
+    if args.scheduler:
+        from distributed import Client
+
+        return Client(args.scheduler)
+    if args.workers:
+        from distributed import Client, LocalCluster
+
+        return Client(LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True))
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m geomap.distributed",
+        description="Partitioned GeoParquet on a dask cluster (same results as single-machine "
+                    "geomap filter/geocode).")
+    p.add_argument("--scheduler", help="dask scheduler address (tcp://host:8786)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="start a local cluster with this many worker processes")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    sub = p.add_subparsers(dest="command", required=True)
+    part = sub.add_parser("partition", help="events file (any geomap input) -> GeoParquet dir")
+    part.add_argument("src")
+    part.add_argument("dst")
+    part.add_argument("-n", "--npartitions", type=int, default=8)
+    part.add_argument("--spatial", action="store_true", help="Hilbert-sort rows first")
+    flt = sub.add_parser("filter", help="filter a GeoParquet dir with filter_events")
+    flt.add_argument("src")
+    flt.add_argument("dst")
+    for name in ("country", "admin1", "admin2", "actor", "event_type", "verification"):
+        flt.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append")
+    flt.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
+    flt.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
+    flt.add_argument("--within", help="PLACE:KM, e.g. Sudzha:20 or '51.19,35.27:20'")
+    flt.add_argument("--date-from", dest="date_from")
+    flt.add_argument("--date-to", dest="date_to")
+    flt.add_argument("--min-confidence", dest="min_confidence", type=float)
+    geo = sub.add_parser("geocode", help="geocode a Parquet dir with geocode_table")
+    geo.add_argument("src")
+    geo.add_argument("dst")
+    geo.add_argument("--location", required=True, help="column with the place name")
+    geo.add_argument("--admin1")
+    geo.add_argument("--admin2")
+    geo.add_argument("--country-column")
+    geo.add_argument("--country", help="one country for every row")
+    ups = sub.add_parser("upsert", help="upsert a GeoParquet events dir into a store")
+    ups.add_argument("src")
+    ups.add_argument("store", help=".gpkg path or postgresql:// DSN")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "partition":
+            from geomap.events.records import read_records
+
+            res = read_records(args.src)
+            for problem in res.problems:
+                print(f"geomap: {problem}", file=sys.stderr)
+            out = to_partitioned_parquet(res.records, args.dst, args.npartitions, args.spatial,
+                                         overwrite=args.overwrite)
+            print(out.summary(), file=sys.stderr)
+            return 0
+        client = _client(args)
+        try:
+            if args.command == "filter":
+                filters = {k: getattr(args, k) for k in (
+                    "country", "admin1", "admin2", "actor", "event_type", "verification",
+                    "polygon", "date_from", "date_to", "min_confidence")}
+                if args.bbox:
+                    filters["bbox"] = [v for v in args.bbox.split(",")]
+                if args.within:
+                    place, _, km = args.within.rpartition(":")
+                    filters["within_km"] = (place, km.lower().removesuffix("km"))
+                out = filter_parquet(args.src, args.dst, client=client,
+                                     overwrite=args.overwrite, **filters)
+            elif args.command == "geocode":
+                out = geocode_parquet(args.src, args.dst, args.location, args.admin1, args.admin2,
+                                      args.country_column, args.country, client=client,
+                                      overwrite=args.overwrite)
+            else:
+                ins, upd = upsert_parquet(args.src, args.store, client=client)
+                print(f"{args.store}: {ins} inserted, {upd} updated", file=sys.stderr)
+                return 0
+            print(out.summary(), file=sys.stderr)
+            return 0
+        finally:
+            if client is not None:
+                client.close()
+    except GeomapError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
