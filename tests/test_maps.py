@@ -121,7 +121,7 @@ def test_dropped_and_low_confidence_outliers_reported():
     far = far.set_geometry([shapely.Point(125.75, 39.03)], crs=4326)
     data = _payload(build_map(pd.concat([ev, far], ignore_index=True)).get_root().render())
     assert data["dropped"] == 1
-    assert data["outsideWeak"] == 1  # drawn, but the view stays on Kursk
+    assert data["outside"] == 1  # drawn, but the view stays on Kursk
     (s, w), (n, e) = data["fit"]
     assert 34 < w < e < 36 and 50.5 < s < n < 51.5
 
@@ -247,3 +247,15 @@ def test_cli_zones_geojson(tmp_path):
     zones = gpd.read_file(out)
     assert zones.crs.to_epsg() == 4326
     assert zones.geometry.iloc[1].contains(shapely.Point(35.271, 51.191))
+
+
+def test_region_level_events_do_not_drive_the_view():
+    ev = seed_events()
+    region = ev.iloc[[0]].copy()
+    region["location"], region["geo_precision"] = "Kursk Oblast", 3
+    region["latitude"], region["longitude"] = 51.67, 36.15  # oblast centroid, ~80 km away
+    region = region.set_geometry([shapely.Point(36.15, 51.67)], crs=4326)
+    data = _payload(build_map(pd.concat([ev, region], ignore_index=True)).get_root().render())
+    (s, w), (n, e) = data["fit"]
+    assert n < 51.3 and e < 35.5
+    assert data["outside"] == 1 and data["n"] == 4

@@ -267,18 +267,22 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
 
     # fit to the confident events: a wrongly geocoded low-confidence event (e.g. a village
     # resolved to a capital abroad) must not zoom the map out to a continent; it is still
-    # drawn, and the title says how many such events lie outside the view
+    # drawn, and the title says how many events lie outside the view
     conf = np.asarray(data["num"].get("confidence", [None] * len(lat)), dtype=float)
     review = np.asarray(data["num"].get("needs_review", [0] * len(lat)), dtype=bool)
     weak = (conf < low_confidence) | review
     core = ~weak if (~weak).any() else np.ones(len(lat), bool)
+    # region-level locations (geo_precision 3) are centroids: fit to precise ones if any
+    region = np.asarray(data["num"].get("geo_precision", [None] * len(lat)), dtype=float) == 3
+    if (core & ~region).any():
+        core &= ~region
     fit = _fit_extent(lat[core], lon[core], [buf, ctx if ctx is None else gpd.GeoDataFrame(
         ctx, geometry=gpd.points_from_xy(ctx["lon"], ctx["lat"]), crs=4326)])
     if fit is None:
         fit = tuple(bands.total_bounds) if bands is not None and len(bands) \
             else basemap.DEFAULT_EXTENT
     outside = ~((lon >= fit[0]) & (lon <= fit[2]) & (lat >= fit[1]) & (lat <= fit[3]))
-    data["outsideWeak"] = int((outside & weak).sum())
+    data["outside"] = int(outside.sum())  # low-confidence or region-level, not fitted
     # fitted in the browser without animation (an animated first zoom can stall headless)
     data["fit"] = [[fit[1], fit[0]], [fit[3], fit[2]]]
     width_km = basemap._extent_width_km(fit)

@@ -160,7 +160,9 @@
     // no tile layer offline, so the map has no zoom range of its own (clustering needs one)
     if (map.options.maxZoom === undefined) map.options.maxZoom = 18;
     if (map.options.minZoom === undefined) map.options.minZoom = 2;
-    if (D.fit) map.fitBounds(D.fit, { padding: [40, 40], maxZoom: D.fitMaxZoom || 11, animate: false });
+    // leave room for the title (top left) and the time control and legend (bottom)
+    if (D.fit) map.fitBounds(D.fit, { paddingTopLeft: [40, 90], paddingBottomRight: [40, 150],
+                                      maxZoom: D.fitMaxZoom || 11, animate: false });
     var svg = L.svg({ pane: "gm-zones" });
     var self = { map: map, data: D, layers: {}, markers: [], visible: 0 };
     var B = D.boundaries || {};
@@ -196,10 +198,13 @@
     // events
     var renderer = L.canvas({ pane: "gm-events", padding: 0.3 });
     var n = D.n, markers = new Array(n);
+    var gp = D.num.geo_precision;
     for (var i = 0; i < n; i++) {
+      var region = gp && gp[i] === 3;  // only the region is known: a faint ring, not a dot
       markers[i] = L.circleMarker([D.lat[i], D.lon[i]], {
-        renderer: renderer, radius: D.r[i], color: "#222", weight: 1, opacity: 0.9,
-        fillColor: D.types[D.t[i]].color, fillOpacity: 0.85, gmIndex: i, gmKind: "event",
+        renderer: renderer, radius: D.r[i], color: region ? D.types[D.t[i]].color : "#222",
+        weight: region ? 2 : 1, opacity: 0.9, dashArray: region ? "3 3" : null,
+        fillColor: D.types[D.t[i]].color, fillOpacity: region ? 0.25 : 0.85, gmIndex: i, gmKind: "event",
       });
     }
     self.markers = markers;
@@ -301,8 +306,8 @@
     var sub = [];
     if (D.dmin !== null) sub.push(e(geomap.day(D.dmin)) + (D.dmax !== D.dmin ? " – " + e(geomap.day(D.dmax)) : ""));
     sub.push(e(D.n) + " event" + (D.n === 1 ? "" : "s"));
-    if (D.outsideWeak) sub.push('<span class="gm-low">' + e(D.outsideWeak) + " low-confidence event" +
-      (D.outsideWeak === 1 ? "" : "s") + " outside this view</span>");
+    if (D.outside) sub.push('<span class="gm-low" title="low-confidence or region-level locations">' +
+      e(D.outside) + " event" + (D.outside === 1 ? "" : "s") + " outside this view</span>");
     if (D.dropped) sub.push('<span class="gm-low">' + e(D.dropped) + " without coordinates not shown</span>");
     h += '<div class="gm-title-sub">' + sub.join(" · ") + "</div>";
     if (D.sources && D.sources.length) {
@@ -324,6 +329,9 @@
     });
     h += '<div class="gm-legend-size"><span class="gm-dot gm-dot-s"></span><span class="gm-dot gm-dot-l"></span>' +
       "size: reported casualties</div>";
+    if (D.num.geo_precision && D.num.geo_precision.indexOf(3) >= 0) {
+      h += '<div><span class="gm-dot gm-dot-region"></span>only the region is known</div>';
+    }
     if (D.context && D.context.n) h += '<div><span class="gm-dot gm-dot-ctx"></span>context place (no event)</div>';
     var zf = (D.zones ? D.zones.features : []).concat(D.bands ? D.bands.features : []);
     if (zf.length) {
