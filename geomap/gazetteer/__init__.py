@@ -36,7 +36,7 @@ __all__ = ["Gazetteer", "Place", "Candidate"]
 # Match scores by how the query met the name.
 # exact: the record's own name; alternate: one of its alternate names; strict/loose: the
 # transliteration keys; core: an admin unit named with its type word ("Sumy region").
-_SCORES = {"exact": 1.0, "alternate": 0.97, "strict": 0.95, "core": 0.9, "loose": 0.85,
+_SCORES = {"exact": 1.0, "alternate": 0.98, "strict": 0.95, "core": 0.9, "loose": 0.85,
            "core-nonadmin": 0.8}
 _FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
 
@@ -201,7 +201,7 @@ class Gazetteer:
     @staticmethod
     def _rank(c: Candidate, near) -> float:
         p = c.place
-        prior = 0.04 * min(1.0, math.log10(p.population + 1) / 7)
+        prior = 0.06 * min(1.0, math.log10(p.population + 1) / 7)
         prior += _FEATURE_PRIOR.get(p.feature_code, 0.0)
         if p.located_by == "hromada-centroid":
             prior -= 0.01

