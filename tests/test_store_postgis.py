@@ -229,6 +229,33 @@ def test_bad_input(store, ged, pg_dsn):  # noqa: F811
     assert "s3cret" not in str(err.value)
 
 
+def test_postgis_extension_created_or_refused_clearly(pg_dsn):  # noqa: F811
+    """A database without PostGIS gets it (superuser) or a clear error (plain owner)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = f"db_{uuid.uuid4().hex[:8]}"
+    role = f"r_{uuid.uuid4().hex[:8]}"
+    parts = urlsplit(pg_dsn)
+
+    def dsn_for(db: str, user: str | None = None) -> str:
+        netloc = parts.netloc if user is None else f"{user}@{parts.netloc.rpartition('@')[2]}"
+        return urlunsplit(parts._replace(netloc=netloc, path=f"/{db}", query=""))
+
+    with psycopg.connect(pg_dsn, autocommit=True) as con:
+        con.execute(f'CREATE ROLE "{role}" LOGIN')
+        con.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+    try:
+        with pytest.raises(GeomapError, match="CREATE EXTENSION postgis"):
+            EventStore(dsn_for(name, role))
+        with EventStore(dsn_for(name)) as st:  # the superuser may create it
+            assert st.upsert(pd.DataFrame({"event_id": ["a"], "latitude": [50.0],
+                                           "longitude": [30.0]})) == (1, 0)
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            con.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 def _writer(dsn: str, ids: list[int], note: str, queue) -> None:
     frame = synthetic_events(600, seed=11)
     frame["notes"] = note

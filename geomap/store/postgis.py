@@ -106,6 +106,17 @@ def _value(col: str, v, i: int):
     return str(v)
 
 
+@contextlib.contextmanager
+def _db_errors(dsn: str):
+    """Lost connections and server errors → GeomapError naming the (redacted) store."""
+    import psycopg
+
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        raise GeomapError(f"PostgreSQL store {_redact(dsn)}: {str(exc).strip()}") from exc
+
+
 def _as_list(value) -> list:
     if value is None:
         return []
@@ -157,18 +168,15 @@ class PostGISBackend(StoreBackend):
         with self.con.transaction():
             # serialise concurrent first uses (CREATE ... IF NOT EXISTS is not race-free)
             self.con.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"geomap.store:{full}"])
-            has_postgis = self.con.execute(
-                "SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
-        if not has_postgis:
-            try:
-                self.con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            except psycopg.Error as exc:
-                raise GeomapError(
-                    f"{_redact(self.dsn)}: the PostGIS extension is not installed in this "
-                    f"database and cannot be created ({str(exc).strip()}); run "
-                    "'CREATE EXTENSION postgis' as a superuser") from exc
-        with self.con.transaction():
-            self.con.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"geomap.store:{full}"])
+            if not self.con.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+                try:
+                    with self.con.transaction():  # savepoint: a refusal leaves the outer one usable
+                        self.con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                except psycopg.Error as exc:
+                    raise GeomapError(
+                        f"{_redact(self.dsn)}: the PostGIS extension is not installed in this "
+                        f"database and cannot be created ({str(exc).strip()}); run "
+                        "'CREATE EXTENSION postgis' as a superuser") from exc
             cols = self._columns()
             if not cols:
                 defs = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_sql_type(c)))
@@ -219,7 +227,8 @@ class PostGISBackend(StoreBackend):
         ]
         for attempt in range(_RETRIES):
             try:
-                return self._merge(table_rows)
+                with _db_errors(self.dsn):
+                    return self._merge(table_rows)
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == _RETRIES - 1:
                     raise
@@ -266,7 +275,7 @@ class PostGISBackend(StoreBackend):
         ids = [str(i) for i in event_ids]
         if not ids:
             return 0
-        with self.con.transaction():
+        with _db_errors(self.dsn), self.con.transaction():
             cur = self.con.execute(sql.SQL("DELETE FROM {} WHERE event_id = ANY(%s)").format(self._t),
                                    [ids])
             return cur.rowcount
@@ -275,7 +284,8 @@ class PostGISBackend(StoreBackend):
     def count(self) -> int:
         from psycopg import sql
 
-        return self.con.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t)).fetchone()[0]
+        with _db_errors(self.dsn):
+            return self.con.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t)).fetchone()[0]
 
     def query(self, bbox: Sequence[float] | None = None, date_from=None, date_to=None,
               event_ids: Sequence[str] | None = None, country=None, admin1=None, admin2=None,
@@ -341,7 +351,8 @@ class PostGISBackend(StoreBackend):
         if where:
             q += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
         q += sql.SQL(" ORDER BY e.event_date, e.event_id")
-        fetched = self.con.execute(q, params).fetchall()
+        with _db_errors(self.dsn):
+            fetched = self.con.execute(q, params).fetchall()
         names = [*EVENT_COLUMNS, "extra"]
         records = [dict(zip(names, row[:-2], strict=True)) for row in fetched]
         return rows_to_gdf(records, [r[-2] for r in fetched], [r[-1] for r in fetched])
