@@ -322,7 +322,11 @@ def _client(args):
     if args.workers:
         from distributed import Client, LocalCluster
 
-        return Client(LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True))
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        client.geomap_cluster = cluster  # closed with the client in main()
+        return client
     return None
 
 
@@ -405,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if client is not None:
                 client.close()
+                cluster = getattr(client, "geomap_cluster", None)
+                if cluster is not None:
+                    cluster.close()
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return 2
