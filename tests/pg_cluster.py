@@ -68,7 +68,9 @@ class TempCluster:
 
     def __init__(self, bindir: Path | None = None):
         self.bindir = bindir or find_bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="geomap-pg-"))
+        # /tmp: reachable by the postgres user and short enough for a unix socket path
+        base = "/tmp" if os.access("/tmp", os.W_OK) else None
+        self.root = Path(tempfile.mkdtemp(prefix="geomap-pg-", dir=base))
         self.data = self.root / "data"
         self.sock = self.root / "sock"
         self.log = self.root / "postgres.log"
