@@ -89,8 +89,10 @@ class EventStore:
                 push[key] = iso
         if filters.get("event_ids") is not None:
             push["event_ids"] = list(filters.pop("event_ids"))
-        gdf = self.backend.query(**push)
-        rest = {k: v for k, v in filters.items() if v is not None}
+        extra = {k: v for k, v in filters.items()
+                 if v is not None and k in self.backend.pushdown and k not in push}
+        gdf = self.backend.query(**push, **extra)
+        rest = {k: v for k, v in filters.items() if v is not None and k not in extra}
         return filter_events(gdf, **rest) if rest else gdf
 
     def delete(self, event_ids) -> int:
