@@ -141,3 +141,13 @@ def test_ukrainian_village_at_its_hromada_with_the_oblast_named():
     m = by_text(geoparse(text), "Loknia")[0]
     assert m.place.admin1 == "Sumy Oblast" and m.precision == 2
     assert m.place.admin3 == "Yunakivska hromada" and "hromada" in m.reason
+
+
+def test_geoparse_many_in_parallel_matches_serial(seed_text):
+    from geomap.geoparse import geoparse_many
+
+    texts = [seed_text, "Moscow said its forces had repelled the attack.", "", seed_text[:400]]
+    parallel = geoparse_many(texts, jobs=2, progress=False)
+    serial = [geoparse(t) for t in texts]
+    assert [[m.to_dict() for m in ms] for ms in parallel] == \
+        [[m.to_dict() for m in ms] for ms in serial]

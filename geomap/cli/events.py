@@ -44,6 +44,8 @@ def register(sub) -> None:
                         help="write events to .geojson, .gpkg, .csv or .kml instead of stdout")
     parser.add_argument("--format", choices=("table", "jsonl"), default=None,
                         help="stdout format (default: table on a terminal, jsonl otherwise)")
+    parser.add_argument("-j", "--jobs", type=int, default=1,
+                        help="process articles on N cores (0: all cores)")
     parser.set_defaults(handler=_run)
 
 
@@ -104,26 +106,20 @@ def _read_text(name: str) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", path=label, line=line) from None
 
 
-def _progress(items: list, desc: str):
-    if len(items) > 1 and sys.stderr.isatty():
-        try:
-            from tqdm import tqdm
+def _extract(job: tuple) -> list:
+    from geomap.events.extract import extract_events
 
-            return tqdm(items, desc=desc, unit="file", file=sys.stderr)
-        except ImportError:
-            pass
-    return items
+    text, published, source, url, title = job
+    return extract_events(text, published=published, source=source, source_url=url, title=title)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geomap.events.extract import extract_events
-
     published_override = _check_date(args.published, "--published", "published") \
         if args.published else None
     if args.files.count("-") > 1:
         raise InputError("standard input (-) can be read only once", field="files")
-    records = []
-    for name in _progress(args.files, "events"):
+    jobs = []
+    for name in args.files:
         text = _read_text(name)
         meta = {} if name == "-" else _metadata(Path(name))
         published = published_override or meta.get("published")
@@ -134,10 +130,12 @@ def _run(args: argparse.Namespace) -> int:
         if not text.strip():
             print(f"geomap: warning: {name}: empty text", file=sys.stderr)
             continue
-        records.extend(extract_events(text, published=published,
-                                      source=args.source or meta.get("outlet", "") or "",
-                                      source_url=meta.get("url", "") or "",
-                                      title=meta.get("title")))
+        jobs.append((text, published, args.source or meta.get("outlet", "") or "",
+                     meta.get("url", "") or "", meta.get("title")))
+    from geomap.parallel import map_documents
+
+    records = [r for rows in map_documents(_extract, jobs, jobs=args.jobs, desc="events")
+               for r in rows]
     if args.output:
         from geomap.events.records import events_to_gdf
         from geomap.io import write_events

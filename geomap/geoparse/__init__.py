@@ -7,7 +7,8 @@ from geomap.geoparse.mention import PlaceMention, Span
 from geomap.geoparse.recognise import Recogniser
 from geomap.geoparse.resolve import Resolver
 
-__all__ = ["geoparse", "resolve_name", "recognise", "PlaceMention", "Span", "Geoparser"]
+__all__ = ["geoparse", "geoparse_many", "resolve_name", "recognise", "PlaceMention", "Span",
+           "Geoparser"]
 
 
 class Geoparser:
@@ -52,6 +53,20 @@ def geoparse(text: str, published: str | None = None,
     ``resolved=False``, metonymic uses ("Moscow said") with ``role="metonymy"``.
     """
     return _parser(gazetteer)(text, published)
+
+
+def _geoparse_default(text: str) -> list[PlaceMention]:
+    return _parser(None)(text)
+
+
+def geoparse_many(texts: list[str], jobs: int | None = None,
+                  progress: bool | None = None) -> list[list[PlaceMention]]:
+    """Geoparse many documents in parallel (``jobs``: processes, default all cores)."""
+    from geomap.parallel import map_documents
+
+    _parser(None)  # open the index once; forked workers inherit it
+    return map_documents(_geoparse_default, list(texts), jobs=jobs, desc="geoparse",
+                         progress=progress)
 
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
