@@ -15,6 +15,9 @@ resolution (gold toponyms with coordinates; errors are geodesic, WGS84)
     (Gritta et al.; 0 perfect, 1 every error 20,039 km).  ``*_rec`` figures are over the
     gold toponyms the system recognised (an unresolved mention counts as 20,039 km);
     ``*_e2e`` figures are over all gold toponyms (unrecognised ones count as wrong).
+``exact_far_share``
+    exact-id matches whose gazetteer point lies > 161 km from the gold point (the index
+    places countries and regions at their capital or largest city, GeoNames at a centroid).
 coverage
     Share of gold GeoNames ids (per mention) that the gazetteer holds at all: no
     resolver can exceed it on ``exact``.
@@ -333,6 +336,9 @@ class Tally:
     errors: list[float | None] = field(default_factory=list)
     # per gold toponym with a GeoNames id: (found, exact)
     ids: list[tuple[bool, bool]] = field(default_factory=list)
+    # exact-id matches whose gazetteer coordinates lie > 161 km from the gold point
+    # (countries/regions placed at a capital or largest city)
+    exact_far: int = 0
     found_by_type: Counter = field(default_factory=Counter)
     gold_by_type: Counter = field(default_factory=Counter)
 
@@ -341,6 +347,7 @@ class Tally:
                      self.predicted_matched + other.predicted_matched,
                      self.gold + other.gold, self.gold_found + other.gold_found,
                      self.errors + other.errors, self.ids + other.ids,
+                     self.exact_far + other.exact_far,
                      self.found_by_type + other.found_by_type,
                      self.gold_by_type + other.gold_by_type)
 
@@ -378,8 +385,9 @@ def tally(doc: Document, preds: list[Prediction]) -> Tally:
         if g.type:
             t.gold_by_type[g.type] += 1
             t.found_by_type[g.type] += found
+        exact = bool(found and best.resolved and best.geonameid == g.geonameid)
         if g.geonameid is not None:
-            t.ids.append((found, bool(found and best.resolved and best.geonameid == g.geonameid)))
+            t.ids.append((found, exact))
         if g.lat is not None and g.lon is not None:
             if not found:
                 t.errors.append(None)
@@ -387,12 +395,13 @@ def tally(doc: Document, preds: list[Prediction]) -> Tally:
                 t.errors.append(MAX_ERROR_KM)
             else:
                 t.errors.append(-1.0)  # placeholder, filled below (vectorised)
-                pairs.append((len(t.errors) - 1, g, best))
+                pairs.append((len(t.errors) - 1, g, best, exact))
     if pairs:
-        km = geodesic_km([g.lat for _, g, _ in pairs], [g.lon for _, g, _ in pairs],
-                         [p.lat for _, _, p in pairs], [p.lon for _, _, p in pairs])
-        for (i, _, _), d in zip(pairs, km, strict=True):
+        km = geodesic_km([g.lat for _, g, _, _ in pairs], [g.lon for _, g, _, _ in pairs],
+                         [p.lat for _, _, p, _ in pairs], [p.lon for _, _, p, _ in pairs])
+        for (i, _, _, exact), d in zip(pairs, km, strict=True):
             t.errors[i] = float(d)
+            t.exact_far += exact and d > 161
     return t
 
 
@@ -419,6 +428,7 @@ def metrics(t: Tally) -> dict:
         "auc": (statistics.fmean(math.log1p(e) for e in found_err) / math.log1p(MAX_ERROR_KM)
                 if found_err else None),
         "gold_with_coords": len(t.errors), "gold_with_id": len(t.ids),
+        "exact_far_share": _ratio(t.exact_far, sum(exact for _, exact in t.ids)),
     }
     if t.gold_by_type:
         out["recall_by_type"] = {k: round(t.found_by_type[k] / n, 4)
@@ -524,7 +534,7 @@ def evaluate(corpora: list[str] | None = None, limit: int | None = None,
 
 _COLUMNS = [("precision", "P"), ("recall", "R"), ("f1", "F1"), ("exact_rec", "exact|rec"),
             ("exact_e2e", "exact|e2e"), ("acc161_rec", "@161|rec"), ("acc161_e2e", "@161|e2e"),
-            ("median_km", "median km"), ("auc", "AUC")]
+            ("median_km", "median km"), ("auc", "AUC"), ("exact_far_share", "exact>161km")]
 
 
 def format_table(result: dict) -> str:
@@ -565,5 +575,7 @@ def format_table(result: dict) -> str:
     lines.append("P/R/F1: recognition (overlapping spans). exact: resolved GeoNames id == gold "
                  "id. @161: error <= 161 km. |rec: over gold toponyms the system recognised; "
                  "|e2e: over all gold toponyms. cover: gold ids the gazetteer holds. "
+                 "exact>161km: exact-id matches whose gazetteer point is > 161 km from the gold "
+                 "point (countries/regions at their capital or largest city). "
                  f"{result['seconds']:.0f} s, {result['jobs']} job(s).")
     return "\n".join(lines)

@@ -60,6 +60,14 @@ def test_unrecognised_gold_counts_only_end_to_end():
     assert pooled["gold"] == 4 and pooled["recall"] == 0.5
 
 
+def test_exact_id_at_a_far_point_is_counted():
+    country = Gold(0, 6, "Turkey", 298795, 39.0, 35.0)
+    doc = Document("t", "1", "Turkey said so.", [country])
+    ankara = Prediction(0, 6, "Turkey", True, 298795, 39.91987, 32.85427)  # at the capital
+    m = metrics(tally(doc, [ankara]))
+    assert m["exact_rec"] == 1.0 and m["acc161_rec"] == 0.0 and m["exact_far_share"] == 1.0
+
+
 def test_no_predictions_is_zero_not_an_error():
     m = metrics(tally(Document("t", "1", TEXT, [PARIS]), []))
     assert m["precision"] is None and m["recall"] == 0.0 and m["f1"] == 0.0
