@@ -124,21 +124,26 @@ class Gazetteer:
             queries += [(core, CORE), (loose_key(core), CORE)]
             if has_type_word:
                 queries += [(core, STRICT), (loose_key(core), LOOSE), (stem_key(name), STEM)]
+        wanted = {(key, kind) for key, kind in queries if key}
+        if not wanted:
+            return []
+        keys = sorted({key for key, _ in wanted})
+        rows = self._con.execute(
+            f"SELECT place, key, kind FROM names WHERE key IN ({','.join('?' * len(keys))})", keys)
+        core_keys = (core, loose_key(core)) if has_type_word else ()
         hits: dict[int, str] = {}
         rank = {"strict": 0, "core": 1, "loose": 2}
-        for key, kind in queries:
-            if not key:
+        for rid, key, kind in rows:
+            if (key, kind) not in wanted:
                 continue
-            for (rid,) in self._con.execute(
-                    "SELECT place FROM names WHERE key=? AND kind=?", (key, kind)):
-                if kind == STRICT and key == strict:
-                    label = "strict"
-                elif kind in (CORE, STEM) or (has_type_word and key in (core, loose_key(core))):  # noqa: SIM114
-                    label = "core"
-                else:
-                    label = "loose"
-                if rid not in hits or rank[label] < rank[hits[rid]]:
-                    hits[rid] = label
+            if kind == STRICT and key == strict:
+                label = "strict"
+            elif kind in (CORE, STEM) or key in core_keys:
+                label = "core"
+            else:
+                label = "loose"
+            if rid not in hits or rank[label] < rank[hits[rid]]:
+                hits[rid] = label
         return list(hits.items())
 
     def search(self, name: str, country: str | None = None, admin1: str | None = None,
@@ -171,22 +176,28 @@ class Gazetteer:
             place = places[rid]
             if not self._passes(place, country, admin1, feature_class):
                 continue
-            names = [place.name, place.asciiname, *place.alternatenames]
-            same = [unicodedata.normalize("NFC", n).casefold() == query_nfc for n in names]
             kind = label
             if label == "core" and not place.is_admin:
                 kind = "core-nonadmin"
-            elif label != "core" and any(same[:2]):
-                kind = "exact"
-            elif label != "core" and any(same):
-                kind = "alternate"
-            matched = next((n for n in names if strict_key(n) == strict_key(name)), place.name)
-            candidates.append(Candidate(place, _SCORES[kind], matched, kind))
+            elif label != "core":
+                same = [n for n in (place.name, place.asciiname, *place.alternatenames)
+                        if unicodedata.normalize("NFC", n).casefold() == query_nfc]
+                if same and same[0] in (place.name, place.asciiname):
+                    kind = "exact"
+                elif same:
+                    kind = "alternate"
+            candidates.append(Candidate(place, _SCORES[kind], place.name, kind))
         if fuzzy and not any(c.score >= _SCORES["core"] for c in candidates):
             candidates += self._fuzzy(name, country, admin1, feature_class,
                                       {c.place.id for c in candidates})
         candidates.sort(key=lambda c: self._rank(c, near), reverse=True)
-        return candidates[:limit]
+        top = candidates[:limit]
+        query_key = strict_key(name)
+        for c in top:  # which of its names the query met (for display)
+            p = c.place
+            c.matched_name = next((n for n in (p.name, p.asciiname, *p.alternatenames)
+                                   if n and strict_key(n) == query_key), p.name)
+        return top
 
     @staticmethod
     def _passes(place: Place, country, admin1, feature_class) -> bool:

@@ -39,17 +39,13 @@ def has_cyrillic(text: str) -> bool:
     return bool(_CYR_RE.search(text))
 
 
+_ROMANISE_TABLE = {ord(c): r for c, r in _CYRILLIC.items()}
+_ROMANISE_TABLE.update({ord(c.upper()): r.capitalize() for c, r in _CYRILLIC.items()})
+
+
 def romanise(text: str) -> str:
     """Romanise Russian/Ukrainian/Belarusian Cyrillic; other characters pass through."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if low in _CYRILLIC:
-            rom = _CYRILLIC[low]
-            out.append(rom.capitalize() if ch != low and rom else rom)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_ROMANISE_TABLE) if _CYR_RE.search(text) else text
 
 
 def fold(text: str) -> str:
@@ -109,6 +105,7 @@ _TYPE_WORDS = {
 }
 
 
+@lru_cache(maxsize=200_000)
 def core_name(name: str) -> str:
     """A place name without its administrative type words: 'Sumy Oblast' → 'sumy'."""
     words = [w for w in strict_key(name).split() if w not in _TYPE_WORDS]

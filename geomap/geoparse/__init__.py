@@ -17,7 +17,7 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gazetteer = gazetteer or Gazetteer.default()
         self.recogniser = Recogniser(self.gazetteer)
-        self.resolver = Resolver(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer, candidates=12)
 
     def __call__(self, text: str, published: str | None = None) -> list[PlaceMention]:
         spans = self.recogniser.find(text)

@@ -30,7 +30,7 @@ _ABBREVIATIONS = {"dec", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "gen"
                   "mr", "mrs", "ms", "dr", "st", "u.s", "no", "vs", "approx", "km"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Token:
     text: str
     start: int
@@ -38,6 +38,7 @@ class Token:
     sentence: int
     sentence_initial: bool = False
     possessive: bool = False
+    idx: int = 0  # position in the token list
 
     @property
     def lower(self) -> str:
@@ -66,9 +67,10 @@ def tokenise(text: str) -> list[Token]:
         elif word.endswith(("'", "’")):
             word = word[:-1]
         gap = text[previous_end:start]
-        initial = not tokens or tokens[-1].sentence != sentence or bool(
-            re.search(r"[\"“‘:]\s*$", gap)) or (tokens[-1].lower in _ABBREVIATIONS and False)
-        tokens.append(Token(word, start, start + len(word), sentence, initial, possessive))
+        initial = not tokens or tokens[-1].sentence != sentence or (
+            gap.rstrip()[-1:] in ('"', "“", "‘", ":") and gap.strip() != "")
+        tokens.append(Token(word, start, start + len(word), sentence, initial, possessive,
+                            len(tokens)))
         previous_end = m.end()
     return tokens
 
@@ -225,6 +227,8 @@ class Recogniser:
             return None
         phrase = text[words[0].start:words[-1].end]
         low = phrase.lower()
+        if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
+            return None
         if low in lx.DEMONYMS:
             return self._adjectival(text, tokens, words, low) or _SKIP
         if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
@@ -240,7 +244,7 @@ class Recogniser:
 
     def _adjectival(self, text, tokens, words, demonym) -> Span | None:
         """'Russian territory', 'the Ukrainian side': a demonym naming a country."""
-        idx = tokens.index(words[-1])
+        idx = words[-1].idx
         nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
         if nxt is None or nxt.lower not in lx.PLACE_NOUNS_AFTER_DEMONYM or not lx.DEMONYMS[demonym]:
             return None
@@ -250,7 +254,7 @@ class Recogniser:
 
     def _make_span(self, text, tokens, words: list[Token], trigger: str, known: bool) -> Span:
         start, end = words[0].start, words[-1].end
-        last = tokens.index(words[-1])
+        last = words[-1].idx
         nxt = tokens[last + 1] if last + 1 < len(tokens) else None
         kind, admin_hint, role = "place", "", "location"
         if trigger.startswith("admin:"):
@@ -274,9 +278,9 @@ class Recogniser:
         if words[-1].possessive and nxt is not None and nxt.lower in lx.ACTOR_NOUNS:
             role = "metonymy"
         elif nxt is not None and nxt.lower in lx.SPEECH_VERBS and text[end:nxt.start].strip() == "" \
-                and not trigger and not self._after_preposition(tokens, tokens.index(words[0])):
+                and not trigger and not self._after_preposition(tokens, words[0].idx):
             role = "metonymy"
-        elif self._neither_nor(tokens, tokens.index(words[0])):
+        elif self._neither_nor(tokens, words[0].idx):
             role = "metonymy"
         span = Span(text[start:end], start, end, kind=kind, trigger=trigger or "",
                     admin_hint=admin_hint, role=role, sentence=words[0].sentence)

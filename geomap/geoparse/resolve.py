@@ -47,8 +47,9 @@ class Context:
 
     def focus_distance(self, place: Place, exclude: int) -> tuple[float, Place | None]:
         best, near = math.inf, None
+        own = core_name(place.name)
         for i, anchor in self.anchors:
-            if i == exclude or core_name(anchor.name) == core_name(place.name):
+            if i == exclude or anchor.name == place.name or core_name(anchor.name) == own:
                 continue
             d = haversine_km(place.lat, place.lon, anchor.lat, anchor.lon)
             if d < best:
@@ -79,6 +80,7 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer | None = None, candidates: int = 25):
         self.gazetteer = gazetteer or Gazetteer.default()
         self.limit = candidates
+        self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -153,6 +155,14 @@ class Resolver:
     def _candidates(self, span: Span, country: str | None = None) -> list[Candidate]:
         if span.kind == "adjectival":
             return []
+        key = (span.text, span.kind, country)
+        if key not in self._cache:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[key] = self._search(span, country)
+        return self._cache[key]
+
+    def _search(self, span: Span, country: str | None) -> list[Candidate]:
         name = span.text if span.kind != "facility" else span.text.split()[0]
         feature = "A" if span.kind == "admin" else None
         found = self.gazetteer.search(name, country=country, limit=self.limit,
