@@ -105,7 +105,8 @@ def place_keys(place: Place) -> set[tuple[str, int]]:
         if not strict:
             continue
         keys.add((strict, STRICT))
-        keys.add((loose_key(name), LOOSE))
+        if len(strict) >= 4 and not _is_code(name):  # 'EGY' must not sound like 'Ohio'
+            keys.add((loose_key(name), LOOSE))
         if place.is_admin:
             core = core_name(name)
             if core and core != strict:
@@ -198,15 +199,14 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     oblast_names = {p.admin1_code: p.admin1 for p in units if p.feature_code == "ADM1"}
     iso_by_name = {v: k for k, v in oblast_names.items()}
     places.extend(sources.border_pack(iso_by_name))
-    capitals = {}
-    for p in places:
-        if p.source == "geonames-cities500":
-            capitals.setdefault((p.country, p.name), (p.lat, p.lon))
+    country_centres = settlement_centres(places, "country")
     polygon_countries = {p.country for p in units if p.feature_code == "PCLI"}
-    countries = [c for c in sources.countries(capitals) if c.country not in polygon_countries]
+    countries = [c for c in sources.countries(country_centres)
+                 if c.country not in polygon_countries]
     for unit in units:  # the polygon country records keep GeoNames' ids
         if unit.feature_code == "PCLI":
-            gn = next((c for c in sources.countries(capitals) if c.country == unit.country), None)
+            gn = next((c for c in sources.countries(country_centres)
+                       if c.country == unit.country), None)
             if gn:
                 unit.id, unit.geonameid, unit.population = gn.id, gn.geonameid, gn.population
                 unit.alternatenames += [gn.name, *gn.alternatenames]
@@ -262,23 +262,41 @@ def _mark_capitals(places: list[Place]) -> None:
         p.feature_code = "PPLC"
 
 
-def _other_admin1(admin1_codes: dict, places: list[Place]) -> list[Place]:
-    """First-level units outside RU/UA/BY, placed at their most populous city."""
-    largest: dict[str, Place] = {}
+def settlement_centres(places: list[Place], by: str) -> dict[str, tuple[float, float]]:
+    """A representative point per country/admin-1 code where no polygon is shipped.
+
+    The middle of the box spanned by the 5th–95th percentiles of its settlements'
+    coordinates: near the unit's centre (the capital or largest city can lie at its edge)
+    and not pulled away by outlying islands.
+    """
+    import numpy as np
+
+    coords: dict[str, list[tuple[float, float]]] = {}
     for p in places:
-        if p.admin1_code and p.country not in ("RU", "UA", "BY"):
-            if p.admin1_code not in largest or p.population > largest[p.admin1_code].population:
-                largest[p.admin1_code] = p
+        key = getattr(p, by)
+        if key and p.source.startswith("geonames-cities500"):
+            coords.setdefault(key, []).append((p.lat, p.lon))
+    centres = {}
+    for key, values in coords.items():
+        arr = np.asarray(values)
+        lo, hi = np.percentile(arr, [5, 95], axis=0)
+        centres[key] = (float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2))
+    return centres
+
+
+def _other_admin1(admin1_codes: dict, places: list[Place]) -> list[Place]:
+    """First-level units outside RU/UA/BY, placed at the centre of their settlements."""
+    centres = settlement_centres(places, "admin1_code")
     units = []
     for code, (name, geonameid) in admin1_codes.items():
-        city = largest.get(code)
-        if city is None or code.split(".")[0] in ("RU", "UA", "BY"):
+        centre = centres.get(code)
+        if centre is None or code.split(".")[0] in ("RU", "UA", "BY"):
             continue
         units.append(Place(
             id=str(geonameid) if geonameid else f"adm1:{code}", geonameid=geonameid, name=name,
-            lat=city.lat, lon=city.lon, feature_class="A", feature_code="ADM1",
+            lat=centre[0], lon=centre[1], feature_class="A", feature_code="ADM1",
             country=code.split(".")[0], admin1_code=code, admin1=name,
-            source="geonames-admin1", located_by="largest-city",
+            source="geonames-admin1", located_by="settlement-centre",
         ))
     return units
 

@@ -16,7 +16,7 @@ SOURCE_LABELS = {
     "ocha-cod": "OCHA Ukraine COD administrative units (CC BY-IGO 3.0)",
     "boundary-polygon": "Boundary polygons (Natural Earth / OpenStreetMap ODbL / Minregion CC BY-SA)",
     "geonames-countries": "GeoNames country info (CC BY 4.0)",
-    "geonames-admin1": "GeoNames admin-1 codes, placed at the largest city (CC BY 4.0)",
+    "geonames-admin1": "GeoNames admin-1 codes, placed at the centre of their settlements (CC BY 4.0)",
 }
 
 

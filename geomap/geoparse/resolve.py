@@ -33,6 +33,10 @@ from geomap.geoparse.mention import PlaceMention, Span
 _LOCAL_GAP = re.compile(r"^(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 _SMALL_PLACE = 50_000
+_TINY_PLACE = 5_000
+_SCORES_EXACTISH = 0.97  # exact name or one of the record's alternate names
+# admin units carry no population; weigh them like a large place of their level
+_ADMIN_PRIOR = {"PCLI": 0.12, "ADM1": 0.1, "ADM2": 0.07, "ADM3": 0.05}
 
 
 @dataclass
@@ -117,10 +121,11 @@ class Resolver:
         for i, span in enumerate(spans):
             if chosen[i] is None and cands[i]:
                 scored = self._rank(i, span, cands[i], ctx, spans, text)
-                if scored and scored[0].fits:
-                    chosen[i] = scored[0]
-                    chosen[i].reasons.append(_margin_reason(scored))
-                    _set_confidence(chosen[i], scored)
+                best = next((s for s in scored if s.fits), None)
+                if best is not None:
+                    chosen[i] = best
+                    best.reasons.append(_margin_reason(scored))
+                    _set_confidence(best, scored)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))]
 
     def resolve_name(self, name: str, country: str | None = None, admin1: str | None = None,
@@ -217,13 +222,18 @@ class Resolver:
     def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
         local = _local_hint(i, spans, text, self)
         scored = [self._score(i, span, c, ctx, local) for c in cands]
+        if any(c.score >= _SCORES_EXACTISH for c in cands):
+            for s in scored:  # a spelling guess must not beat the name as written
+                if s.candidate.score < 0.95:
+                    s.total -= 0.15
         scored.sort(key=lambda s: s.total, reverse=True)
         return scored
 
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local) -> Scored:
         p = c.place
         total, reasons, fits = c.score, [], True
-        total += 0.12 * min(1.0, math.log10(p.population + 1) / 7)
+        total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not p.is_admin \
+            else _ADMIN_PRIOR.get(p.feature_code, 0.0)
         # explicit local hint: hard constraint
         local_admin1, local_admin2, local_country = local
         if local_country:
@@ -258,8 +268,14 @@ class Resolver:
             reasons.insert(0, f"{p.admin2} named in the text")
         # co-mentioned places
         dist, anchor = ctx.focus_distance(p, i)
-        if anchor is not None:
-            total += 0.4 * math.exp(-dist / 40.0)
+        weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
+        inside = [a for j, a in ctx.anchors if j != i and p.is_admin and not _is_country(p)
+                  and a.admin1_code == p.admin1_code and core_name(a.name) != core_name(p.name)]
+        if inside:
+            total += 0.4 * weight  # the region contains co-mentioned places
+            reasons.append(f"contains the co-mentioned {inside[0].name}")
+        elif anchor is not None:
+            total += 0.4 * weight * math.exp(-dist / 40.0)
             if dist < 100:
                 reasons.append(f"{dist:.0f} km from {anchor.name}")
         # feature type
@@ -269,7 +285,9 @@ class Resolver:
         if trigger == "city" and 0 < p.population < 10_000:
             total -= 0.1
         if p.is_admin and span.kind == "place" and not _is_country(p):
-            total -= 0.08
+            total -= 0.03
+        if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000:
+            total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
         # a typo-level (fuzzy) match needs corroboration from context
@@ -277,8 +295,9 @@ class Resolver:
                 (local_admin1 and fits) or in_named_admin1 or dist <= FOCUS_KM):
             fits = False
             reasons.append("only a fuzzy name match, not supported by the context")
-        # never snap to a far namesake
-        small = p.population < _SMALL_PLACE and not p.is_admin
+        # never snap to a far namesake: villages (named as such, or tiny) far from the focus
+        small = not p.is_admin and (p.population < _TINY_PLACE or (
+            p.population < _SMALL_PLACE and span.trigger in ("village", "near", "town")))
         has_focus = anchor is not None or bool(ctx.admin1)
         if fits and small and has_focus and not in_named_admin1 and dist > FOCUS_KM and not (
                 local_admin1 or local_country):
@@ -349,6 +368,7 @@ class Resolver:
                     if district else None
                 base = unit or group[0]
                 area = replace(base, id=unit.id if unit else f"area:{group[0].id}",
+                               geonameid=unit.geonameid if unit else None,
                                name=district or group[0].admin1, lat=lat, lon=lon,
                                feature_class="A", feature_code="ADM2" if district else "ADM1",
                                admin1=group[0].admin1, admin1_code=group[0].admin1_code,
@@ -401,10 +421,15 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
                 admin1 = other.text
             else:
                 admin2 = other.text
-        elif other.kind == "place":
-            for c in resolver.gazetteer.search(other.text, limit=3):
-                if _is_country(c.place) and c.score >= 0.95:
+        elif other.kind == "place" and gap.strip() in (",", "(", ", in", "in"):
+            for c in resolver._candidates(other)[:3]:  # "Wintersville, Ohio"
+                if c.score < 0.95:
+                    continue
+                if _is_country(c.place):
                     country = c.place.country
+                    break
+                if c.place.feature_code == "ADM1":
+                    admin1 = c.place.admin1
                     break
     return admin1, admin2, country
 
