@@ -132,6 +132,7 @@ def _normalise(gdf) -> gpd.GeoDataFrame:
 
     gdf = events_to_gdf(gdf)
     nested = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype == object
+              and pd.api.types.infer_dtype(gdf[c], skipna=True) not in ("string", "empty")
               and gdf[c].map(lambda v: isinstance(v, (list, dict, tuple))).any()]
     if nested:  # e.g. lists of alternatives: JSON text in every format
         gdf = gdf.copy()
@@ -154,27 +155,20 @@ def _coords(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- writers
 def _write_geojson(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
-    x, y = _coords(gdf)
-    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    records = props.to_dict("records")
-    features = []
-    for rec, lon, lat in zip(records, x, y, strict=True):
-        geometry = None
-        if math.isfinite(lon) and math.isfinite(lat):
-            geometry = {"type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]}
-        features.append({"type": "Feature",
-                         "properties": {k: _jsonable(v) for k, v in rec.items()},
-                         "geometry": geometry})
-    doc = {"type": "FeatureCollection", "metadata": meta, "features": features}
-    with atomic_open(path, "w") as fh:
-        json.dump(doc, fh, ensure_ascii=False, allow_nan=False)
-        fh.write("\n")
+    """RFC 7946 through GDAL (lon/lat, 7 decimals, no crs member); provenance as a
+    top-level ``metadata`` foreign member."""
+    import pyogrio
+
+    options = {"RFC7946": "YES", "WRITE_NAME": "NO",
+               "FOREIGN_MEMBERS_COLLECTION": json.dumps({"metadata": meta}, ensure_ascii=False)}
+    with atomic_path(path) as tmp:
+        pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options=options)
 
 
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "events") -> None:
     import pyogrio
 
-    out = gdf.copy()
+    out = gdf
     text_meta = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                  for k, v in meta.items()}
     with atomic_path(path) as tmp:

@@ -120,7 +120,6 @@ def test_failed_write_keeps_the_old_file(ged, tmp_path, monkeypatch, ext):
     write_events(ged.head(3), path)
     before = path.read_bytes()
 
-    import geomap.io as gio
 
     def explode(*args, **kwargs):
         # write a partial file first, like a writer that dies half-way
@@ -129,10 +128,7 @@ def test_failed_write_keeps_the_old_file(ged, tmp_path, monkeypatch, ext):
             Path(target).write_bytes(b"partial")
         raise RuntimeError("disk on fire")
 
-    if ext == "geojson":
-        monkeypatch.setattr(gio.json, "dump", lambda obj, fh, **kw: (fh.write('{"type": "Feat'),
-                                                                     explode()))
-    elif ext == "gpkg":
+    if ext in ("geojson", "gpkg"):
         monkeypatch.setattr(pyogrio, "write_dataframe", explode)
     elif ext == "csv":
         monkeypatch.setattr(pd.DataFrame, "to_csv", lambda self, fh, **kw: (fh.write("event_id,"),
@@ -156,12 +152,13 @@ def test_killed_writer_never_leaves_a_truncated_file(ged, tmp_path):
         import geomap.io as gio
         from geomap.events.records import read_records
         gdf = read_records({str(GED)!r}).records
-        real_dump = json.dump
-        def dump(obj, fh, **kw):
-            fh.write(json.dumps(obj)[:5000])
-            fh.flush()
+        import pyogrio
+        def write_half_then_die(df, target, **kw):
+            with open(target, "w") as fh:  # a writer killed half-way through
+                fh.write('{{"type": "FeatureCollection", "features": [{{"type": "Fea')
+                fh.flush()
             os.kill(os.getpid(), signal.SIGKILL)
-        gio.json.dump = dump
+        pyogrio.write_dataframe = write_half_then_die
         gio.write_events(gdf, {str(path)!r})
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True)
