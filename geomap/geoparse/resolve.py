@@ -48,6 +48,7 @@ class Context:
     admin2: list[Place] = field(default_factory=list)
     anchors: list[tuple[int, Place]] = field(default_factory=list)  # (span index, place)
     sentence_of: dict[int, int] = field(default_factory=dict)  # span index → sentence
+    origin: str = "named in the text"  # or "given in the row" (geocoding a table)
 
     def focus_distance(self, place: Place, exclude: int) -> tuple[float, Place | None]:
         best, near = math.inf, None
@@ -134,7 +135,7 @@ class Resolver:
         """Resolve one name with a records row's own context (for ``geocode``)."""
         span = Span(name, 0, len(name), kind=kind)
         cands = self._candidates(span, country=country)
-        ctx = Context()
+        ctx = Context(origin="given in the row")
         if country:
             ctx.countries[country.upper()] += 2
         for level, value in (("ADM1", admin1), ("ADM2", admin2)):
@@ -244,13 +245,15 @@ class Resolver:
         if local_admin1:
             if admin_matches(local_admin1, p.admin1, p.admin1_code):
                 total += 0.6
-                reasons.append(f"{local_admin1} named next to it")
+                if ctx.origin == Context.origin:
+                    reasons.append(f"{local_admin1} named next to it")
             else:
                 fits = False
         if local_admin2:
             if admin_matches(local_admin2, p.admin2, p.admin2_code, p.admin3):
                 total += 0.3
-                reasons.append(f"{local_admin2} named next to it")
+                if ctx.origin == Context.origin:
+                    reasons.append(f"{local_admin2} named next to it")
             elif p.admin2:
                 total -= 0.2
         # article context
@@ -258,14 +261,14 @@ class Resolver:
             share = ctx.countries.get(p.country, 0) / sum(ctx.countries.values())
             total += 0.3 * share - 0.1
             if share >= 0.3 and not reasons:
-                reasons.append(f"{p.country} is named in the text")
+                reasons.append(f"{p.country} {ctx.origin}")
         in_named_admin1 = any(p.admin1_code and p.admin1_code == a.admin1_code for a in ctx.admin1)
         if in_named_admin1:
             total += 0.35
-            reasons.insert(0, f"{p.admin1} named in the text")
+            reasons.insert(0, f"{p.admin1} {ctx.origin}")
         if any(p.admin2 and admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
             total += 0.2
-            reasons.insert(0, f"{p.admin2} named in the text")
+            reasons.insert(0, f"{p.admin2} {ctx.origin}")
         # co-mentioned places
         dist, anchor = ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
@@ -303,7 +306,7 @@ class Resolver:
                 local_admin1 or local_country):
             fits = False
             reasons.append(f"{dist:.0f} km from the co-mentioned places" if anchor
-                           else "outside the regions named in the text")
+                           else f"outside the regions {ctx.origin}")
         return Scored(c, total, fits, reasons)
 
     # -- output --------------------------------------------------------------
