@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
+from geomap.events.records import point_coords
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
            ".kml": "kml"}
@@ -142,17 +143,6 @@ def _normalise(gdf) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _coords(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    geom = gdf.geometry
-    ok = (geom.notna() & ~geom.is_empty).to_numpy()
-    x = np.full(len(gdf), np.nan)
-    y = np.full(len(gdf), np.nan)
-    if ok.any():
-        x[ok] = geom[ok].x.to_numpy()
-        y[ok] = geom[ok].y.to_numpy()
-    return x, y
-
-
 # --------------------------------------------------------------------------- writers
 def _write_geojson(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
     """RFC 7946 through GDAL (lon/lat, 7 decimals, no crs member); provenance as a
@@ -177,7 +167,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
 
 
 def _write_csv(gdf: gpd.GeoDataFrame, path: str) -> None:
-    x, y = _coords(gdf)
+    x, y = point_coords(gdf)
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).copy()
     df["latitude"] = np.where(np.isfinite(y), y, df["latitude"])
     df["longitude"] = np.where(np.isfinite(x), x, df["longitude"])
@@ -201,7 +191,7 @@ def _write_kml(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
     doc = ET.SubElement(root, f"{q}Document")
     ET.SubElement(doc, f"{q}name").text = Path(path).stem
     ET.SubElement(doc, f"{q}description").text = json.dumps(meta, ensure_ascii=False, indent=1)
-    x, y = _coords(gdf)
+    x, y = point_coords(gdf)
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     for rec, lon, lat in zip(props.to_dict("records"), x, y, strict=True):
         pm = ET.SubElement(doc, f"{q}Placemark", id=_xml_id(rec.get("event_id")))

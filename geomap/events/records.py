@@ -950,6 +950,18 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(list(geom), crs=4326), crs=4326)
 
 
+def point_coords(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) arrays of the point geometries; NaN where a row has no point."""
+    geom = gdf.geometry
+    ok = (geom.notna() & ~geom.is_empty).to_numpy()
+    x = np.full(len(gdf), np.nan)
+    y = np.full(len(gdf), np.nan)
+    if ok.any():
+        x[ok] = geom[ok].x.to_numpy()
+        y[ok] = geom[ok].y.to_numpy()
+    return x, y
+
+
 def _as_text(col: pd.Series) -> pd.Series:
     """Text column: blanks (None, NaN, whitespace) → "", other values → str (vectorised
     for the common all-strings case, which 1M-row exports hit)."""

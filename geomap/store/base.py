@@ -33,7 +33,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, events_to_gdf
+from geomap.events.records import (
+    BOOL_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    events_to_gdf,
+    point_coords,
+)
 from geomap.events.schema import EVENT_COLUMNS
 
 STORE_COLUMNS = ["extra", "record_hash", "first_seen", "last_seen"]
@@ -68,13 +74,7 @@ def prepare_rows(gdf) -> list[StoreRow]:
     """Normalise events and compute each row's content hash (schema + extras + point)."""
     gdf = events_to_gdf(gdf)
     extras = [c for c in gdf.columns if c not in EVENT_COLUMNS and c != gdf.geometry.name]
-    geom = gdf.geometry
-    ok = (geom.notna() & ~geom.is_empty).to_numpy()
-    xs = np.full(len(gdf), np.nan)
-    ys = np.full(len(gdf), np.nan)
-    if ok.any():
-        xs[ok] = geom[ok].x.to_numpy()
-        ys[ok] = geom[ok].y.to_numpy()
+    xs, ys = point_coords(gdf)
     rows = []
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     for rec, x, y in zip(frame.to_dict("records"), xs, ys, strict=True):
