@@ -157,7 +157,8 @@ def region_name_to_iso(name: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
-def _as_list(value) -> list:
+def as_list(value) -> list:
+    """A filter value as a list: None → [], a scalar → [value]."""
     if value is None:
         return []
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
@@ -308,8 +309,8 @@ def filter_events(
     """
     mask = np.ones(len(gdf), dtype=bool)
     for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
-        if value is not None and len(_as_list(value)):
-            mask &= _within(gdf, find_regions(level, _as_list(value), field=level))
+        if value is not None and len(as_list(value)):
+            mask &= _within(gdf, find_regions(level, as_list(value), field=level))
     if polygon is not None:
         mask &= _within(gdf, _load_polygon(polygon))
     if bbox is not None:
@@ -349,14 +350,14 @@ def filter_events(
         if date_to is not None:
             mask &= (start <= _parse_bound(date_to, "date_to")).to_numpy()
     if actor is not None:
-        wanted = _as_list(actor)
+        wanted = as_list(actor)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("actor1", "actor2", "claimed_by"):
             if col in gdf:
                 sub |= _text_match(gdf[col], wanted, exact=False)
         mask &= sub
     if event_type is not None:
-        wanted = _as_list(event_type)
+        wanted = as_list(event_type)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("event_type", "sub_event_type"):
             if col in gdf:
@@ -364,7 +365,7 @@ def filter_events(
         mask &= sub
     if verification is not None:
         mask &= _text_match(gdf.get("verification", pd.Series("", index=gdf.index)),
-                            _as_list(verification), exact=True)
+                            as_list(verification), exact=True)
     if min_confidence is not None:
         conf = pd.to_numeric(gdf.get("confidence", pd.Series(np.nan, index=gdf.index)),
                              errors="coerce").to_numpy(dtype=float)

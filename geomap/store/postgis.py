@@ -34,6 +34,7 @@ import shapely
 from geomap.errors import GeomapError, InputError
 from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.events.schema import EVENT_COLUMNS
+from geomap.spatial.filters import as_list
 from geomap.store.base import StoreBackend, StoreRow, rows_to_gdf
 
 __all__ = ["PostGISBackend", "parse_dsn"]
@@ -115,14 +116,6 @@ def _db_errors(dsn: str):
         yield
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
         raise GeomapError(f"PostgreSQL store {_redact(dsn)}: {str(exc).strip()}") from exc
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return [value]
-    return list(value)
 
 
 class PostGISBackend(StoreBackend):
@@ -328,19 +321,19 @@ class PostGISBackend(StoreBackend):
             where.append(sql.SQL("e.event_id = ANY(%s)"))
             params.append([str(i) for i in event_ids])
         if actor is not None:
-            wanted = [str(w).casefold().strip() for w in _as_list(actor)]
+            wanted = [str(w).casefold().strip() for w in as_list(actor)]
             where.append(sql.SQL(
                 "EXISTS (SELECT 1 FROM unnest(%s::text[]) AS w(s) WHERE "
                 "strpos(lower(e.actor1), w.s) > 0 OR strpos(lower(e.actor2), w.s) > 0 "
                 "OR strpos(lower(e.claimed_by), w.s) > 0)"))
             params.append(wanted)
         if event_type is not None:
-            wanted = [str(w).casefold().strip() for w in _as_list(event_type)]
+            wanted = [str(w).casefold().strip() for w in as_list(event_type)]
             where.append(sql.SQL("(lower(e.event_type) = ANY(%s) OR lower(e.sub_event_type) = ANY(%s))"))
             params += [wanted, wanted]
         if verification is not None:
             where.append(sql.SQL("lower(e.verification) = ANY(%s)"))
-            params.append([str(w).casefold().strip() for w in _as_list(verification)])
+            params.append([str(w).casefold().strip() for w in as_list(verification)])
         if min_confidence is not None:
             where.append(sql.SQL("e.confidence >= %s"))
             params.append(float(min_confidence))
@@ -368,7 +361,7 @@ class PostGISBackend(StoreBackend):
 
         out = []
         for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
-            names = _as_list(value)
+            names = as_list(value)
             if names:
                 shapes = find_regions(level, names, field=level)
                 out.append(_wkbs(shapes.to_crs(4326) if shapes.crs else shapes))
