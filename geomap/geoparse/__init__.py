@@ -64,7 +64,6 @@ def geoparse_many(texts: list[str], jobs: int | None = None,
     """Geoparse many documents in parallel (``jobs``: processes, default all cores)."""
     from geomap.parallel import map_documents
 
-    _parser(None)  # open the index once; forked workers inherit it
     return map_documents(_geoparse_default, list(texts), jobs=jobs, desc="geoparse",
                          progress=progress)
 

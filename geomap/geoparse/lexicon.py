@@ -153,4 +153,7 @@ good great best union liberty victory independence freedom peace hope progress m
 reading bath battle deal kill killed dead wounded missing captured buffer zone aid orange
 lake river mount county city state island valley beach park street road avenue center
 university college school church hospital airport station bridge
+police court sheriff fire high board committee office department council congress senate
+house republican republicans democrat democrats god christmas easter internet web news
+national federal general north south east west central union liberty crown justice
 """.split())

@@ -19,7 +19,7 @@ from functools import lru_cache
 from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
 
-_TOKEN = re.compile(r"\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
@@ -151,7 +151,8 @@ class Recogniser:
         low = tok.lower
         if low in lx.MONTHS or low in lx.WEEKDAYS or low in lx.TITLES:
             return False
-        return not (tok.text.isupper() and len(tok.text) <= 4 and low not in ("us", "uk"))
+        return not (tok.text.isupper() and len(tok.text) <= 4
+                    and low not in ("us", "uk", "u.s.", "u.k.", "d.c.", "uae", "drc"))
 
     @staticmethod
     def _run_end(tokens: list[Token], i: int, text: str) -> int:
