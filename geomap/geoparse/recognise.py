@@ -25,12 +25,13 @@ _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_OPENERS = ('"', "“", "‘", ":")
 _SKIP = object()  # phrase consumed without producing a place
 _ABBREVIATIONS = {"dec", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "gen", "lt", "col",
                   "mr", "mrs", "ms", "dr", "st", "u.s", "no", "vs", "approx", "km"}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Token:
     text: str
     start: int
@@ -39,10 +40,10 @@ class Token:
     sentence_initial: bool = False
     possessive: bool = False
     idx: int = 0  # position in the token list
+    lower: str = ""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self):
+        self.lower = self.text.lower()
 
     @property
     def is_capitalised(self) -> bool:
@@ -66,9 +67,12 @@ def tokenise(text: str) -> list[Token]:
             word, possessive = word[:-2], True
         elif word.endswith(("'", "’")):
             word = word[:-1]
-        gap = text[previous_end:start]
-        initial = not tokens or tokens[-1].sentence != sentence or (
-            gap.rstrip()[-1:] in ('"', "“", "‘", ":") and gap.strip() != "")
+        if not tokens or tokens[-1].sentence != sentence:
+            initial = True
+        elif start - previous_end == 1 and text[previous_end] == " ":
+            initial = False  # the common case: one space between words
+        else:  # after an opening quote or a colon a capital is sentence-initial
+            initial = text[previous_end:start].rstrip()[-1:] in _OPENERS
         tokens.append(Token(word, start, start + len(word), sentence, initial, possessive,
                             len(tokens)))
         previous_end = m.end()
