@@ -29,6 +29,11 @@ Systems, to show what each stage adds
 ``naive+resolver``   naive recogniser + geomap context resolver
 ``naive``            naive recogniser (every capitalised token run the gazetteer knows,
                      longest first) + the gazetteer's top-ranked candidate
+
+Optional systems (``--systems``; need spaCy and an English model, see ``geoparse.ner``)
+-------------------------------------------------------------------------------------
+``ner+resolver``       statistical NER (spaCy GPE/LOC/FAC) + geomap context resolver
+``combined+resolver``  geomap recogniser's spans plus the NER spans it missed + resolver
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ from geomap.paths import PROJECT_ROOT
 
 CORPORA = {"lgl": "lgl.xml", "trnews": "TR-News.xml", "geovirus": "GeoVirus.xml",
            "gwn": "GWN.xml"}
-SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive")
+SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive")  # the default set
+NER_SYSTEMS = ("ner+resolver", "combined+resolver")  # optional: need spaCy + a model
+ALL_SYSTEMS = SYSTEMS + NER_SYSTEMS
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 # GeoWebNews annotates more than toponyms; these types are not toponyms (expressions
 # around a toponym, and explicit non-toponyms).  The remaining 11 types (literal and
@@ -271,7 +278,11 @@ def _mentions(mentions) -> list[Prediction]:
 
 
 class Systems:
-    """The four systems over one gazetteer; ``run(text)`` returns predictions for each."""
+    """The systems over one gazetteer; ``run(text)`` returns predictions for each.
+
+    ``seconds`` accumulates time per stage; ``combined recognise`` is the automaton's time
+    plus the NER's plus merging (the spans of both are computed once and shared).
+    """
 
     def __init__(self, gazetteer=None, systems=SYSTEMS):
         from geomap.gazetteer import Gazetteer
@@ -283,21 +294,46 @@ class Systems:
         self.top = TopCandidate(self.gazetteer)
         self.systems = tuple(systems)
         self.seconds = Counter()  # stage → seconds spent
+        self.ner = None
+        if set(self.systems) & set(NER_SYSTEMS):
+            from geomap.geoparse.ner import NerRecogniser
+
+            self.ner = NerRecogniser(self.gazetteer)
+            self.ner.nlp  # load the model now, not inside the first timed document  # noqa: B018
 
     def run(self, text: str) -> dict[str, list[Prediction]]:
         clock = time.perf_counter
         out = {}
         want = set(self.systems)
-        if want & {"geomap", "rec+top"}:
+        spans, automaton_s = None, 0.0
+        if want & {"geomap", "rec+top", "combined+resolver"}:
             t0 = clock()
             spans = self.geoparser.recogniser.find(text)
             t1 = clock()
-            self.seconds["geomap recognise"] += t1 - t0
+            automaton_s = t1 - t0
+            self.seconds["geomap recognise"] += automaton_s
             if "geomap" in want:
                 out["geomap"] = _mentions(self.geoparser.resolver.resolve(spans, text))
                 self.seconds["geomap resolve"] += clock() - t1
             if "rec+top" in want:
                 out["rec+top"] = self.top.resolve(spans, text)
+        if self.ner is not None:
+            from geomap.geoparse.ner import combine
+
+            t0 = clock()
+            ner = self.ner.find(text)
+            t1 = clock()
+            self.seconds["ner recognise"] += t1 - t0
+            if "ner+resolver" in want:
+                out["ner+resolver"] = _mentions(self.geoparser.resolver.resolve(ner, text))
+                self.seconds["ner resolve"] += clock() - t1
+            if "combined+resolver" in want:
+                t2 = clock()
+                both = combine(spans, ner)
+                t3 = clock()
+                self.seconds["combined recognise"] += automaton_s + (t1 - t0) + (t3 - t2)
+                out["combined+resolver"] = _mentions(self.geoparser.resolver.resolve(both, text))
+                self.seconds["combined resolve"] += clock() - t3
         if want & {"naive", "naive+resolver"}:
             t0 = clock()
             naive = self.naive.find(text)
@@ -475,10 +511,10 @@ def evaluate(corpora: list[str] | None = None, limit: int | None = None,
     from geomap.gazetteer import Gazetteer
 
     corpora = list(corpora or CORPORA)
-    unknown = [s for s in systems if s not in SYSTEMS]
+    unknown = [s for s in systems if s not in ALL_SYSTEMS]
     if unknown:
         raise InputError(f"unknown system(s) {', '.join(unknown)}; choose from "
-                         f"{', '.join(SYSTEMS)}", field="systems")
+                         f"{', '.join(ALL_SYSTEMS)}", field="systems")
     gazetteer = gazetteer or Gazetteer.default()
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
@@ -498,6 +534,7 @@ def evaluate(corpora: list[str] | None = None, limit: int | None = None,
             docs = load.documents
             all_docs += docs
             t0 = time.perf_counter()
+            before = Counter(local.seconds) if local is not None else None
             texts = [d.text for d in docs]
             if pool is not None:
                 outputs = pool.imap(_run_worker, texts, chunksize=4)
@@ -516,6 +553,11 @@ def evaluate(corpora: list[str] | None = None, limit: int | None = None,
                 "seconds": round(time.perf_counter() - t0, 2),
                 "systems": {s: metrics(tallies[s]) for s in systems},
             }
+            if local is not None:  # per-stage time and recogniser speed (1 job only)
+                spent = {k: v - before[k] for k, v in local.seconds.items()}
+                result["corpora"][name]["stage_seconds"] = {k: round(v, 3)
+                                                            for k, v in spent.items()}
+                result["corpora"][name]["recognise_docs_per_s"] = _docs_per_s(spent, len(docs))
     finally:
         if pool is not None:
             pool.close()
@@ -528,8 +570,15 @@ def evaluate(corpora: list[str] | None = None, limit: int | None = None,
     result["seconds"] = round(time.perf_counter() - started, 2)
     if local is not None:
         result["stage_seconds"] = {k: round(v, 2) for k, v in local.seconds.items()}
+        result["overall"]["recognise_docs_per_s"] = _docs_per_s(local.seconds, len(all_docs))
     result["jobs"] = jobs
     return result
+
+
+def _docs_per_s(seconds, documents: int) -> dict[str, float]:
+    """Documents per second of each recogniser ("<name> recognise" stages)."""
+    return {k.removesuffix(" recognise"): round(documents / v, 1)
+            for k, v in seconds.items() if k.endswith(" recognise") and v > 0}
 
 
 _COLUMNS = [("precision", "P"), ("recall", "R"), ("f1", "F1"), ("exact_rec", "exact|rec"),
@@ -578,4 +627,9 @@ def format_table(result: dict) -> str:
                  "exact>161km: exact-id matches whose gazetteer point is > 161 km from the gold "
                  "point (countries/regions at their capital or largest city). "
                  f"{result['seconds']:.0f} s, {result['jobs']} job(s).")
+    for name, c in blocks:
+        speed = c.get("recognise_docs_per_s")
+        if speed:
+            lines.append(f"recognition speed, {name}: " + ", ".join(
+                f"{k} {v:,.0f} docs/s" for k, v in speed.items()))
     return "\n".join(lines)
