@@ -52,3 +52,23 @@ def test_typos_and_unknown_names(gazetteer):
 def test_row_context_reason_wording(gazetteer):
     m = resolve_name("Vorozhba", country="UA", admin1="Sumy Oblast")
     assert "given in the row" in m.reason and "named in the text" not in m.reason
+
+
+def test_regions_that_are_no_admin_unit(gazetteer):
+    m = resolve_name("Donets Basin")
+    assert m.place.id == "region:donbas" and m.precision == 3
+
+
+def test_parenthetical_district_in_a_records_row_is_used(gazetteer):
+    import pandas as pd
+
+    from geomap.events.geocode import district_hint, geocode_table
+
+    assert district_hint("Hranitne village (Volnovakha raion)") == (
+        "Hranitne village", "Volnovakha raion")
+    assert district_hint("Kyiv (capital)") == ("Kyiv (capital)", "")
+    table = pd.DataFrame({"place": ["Hranitne village (Volnovakha raion)"],
+                          "oblast": ["Donetsk oblast"]})
+    row = geocode_table(table, "place", admin1_column="oblast").table.iloc[0]
+    assert row["resolved_admin1"] == "Donetsk Oblast" and row["resolved"]
+    assert haversine_km(row["latitude"], row["longitude"], 47.32, 37.55) < 25  # GED's point

@@ -48,6 +48,18 @@ _NEAR_SUFFIX = re.compile(
 )
 
 
+_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*")
+_DISTRICT_HINT = re.compile(r"\b(raion|rayon|district|hromada|okrug)\b", re.IGNORECASE)
+
+
+def district_hint(name: str) -> tuple[str, str]:
+    """'Hranitne village (Volnovakha raion)' → ('Hranitne village', 'Volnovakha raion')."""
+    for inner in _PARENTHETICAL.findall(name):
+        if _DISTRICT_HINT.search(inner):
+            return _PARENTHETICAL.sub(" ", name).strip(), inner.strip()
+    return name, ""
+
+
 def clean_location(name: str) -> tuple[str, int, str]:
     """A table's place string → (name to look up, minimum geo_precision, note).
 
@@ -138,6 +150,9 @@ class Resolver:
         raw = " ".join(str(name).split())
         if not raw:
             return Resolution(query=raw, reason="empty place name")
+        without_hint, hint = district_hint(raw)
+        if hint and not admin2:
+            admin2, raw = hint, without_hint
         query, min_precision, note = clean_location(raw)
         cc = _country_code(country)
         admin1 = _canonical_admin1(admin1)

@@ -217,6 +217,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     places.extend(countries)
     places.extend(sources.continents())
     places.extend(units)
+    places.extend(sources.historical_regions(units))
     places.extend(sources.ua_admin_units(oblast_names))
     places.extend(_other_admin1(admin1_codes, places))
 

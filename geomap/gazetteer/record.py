@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 # Feature codes (GeoNames) that are administrative units, from largest to smallest.
-ADMIN_LEVEL = {"PCLI": 0, "PCL": 0, "PCLD": 0, "ADM1": 1, "ADM2": 2, "ADM3": 3, "ADM4": 4}
+ADMIN_LEVEL = {"PCLI": 0, "PCL": 0, "PCLD": 0, "ADM1": 1, "RGN": 1, "ADM2": 2, "ADM3": 3,
+               "ADM4": 4}
 
 # Human names for the sources a record can come from (see gazetteer/SOURCES.md).
 SOURCE_LABELS = {

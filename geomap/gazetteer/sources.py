@@ -152,6 +152,19 @@ def continents() -> Iterator[Place]:
                     alternatenames=[n for n in names if n], located_by="centroid")
 
 
+def historical_regions(units: list[Place]) -> Iterator[Place]:
+    """Regions news names that are no administrative unit (Donbas = Donetsk + Luhansk)."""
+    by_code = {p.admin1_code: p for p in units if p.feature_code == "ADM1"}
+    donetsk, luhansk = by_code.get("UA-14"), by_code.get("UA-09")
+    if donetsk and luhansk:
+        yield Place(id="region:donbas", name="Donbas", lat=(donetsk.lat + luhansk.lat) / 2,
+                    lon=(donetsk.lon + luhansk.lon) / 2, feature_class="L", feature_code="RGN",
+                    country="UA", alternatenames=["Donbass", "Donets Basin", "Donetsk Basin",
+                                                   "Донбас", "Донбасс"],
+                    source="boundary-polygon", located_by="centroid",
+                    note="Donetsk and Luhansk oblasts; placed between their centres")
+
+
 def boundary_units() -> Iterator[Place]:
     """Countries, oblasts and Russian districts of the shipped boundary polygons."""
     from geomap import boundaries
