@@ -34,6 +34,8 @@ Optional systems (``--systems``; need spaCy and an English model, see ``geoparse
 -------------------------------------------------------------------------------------
 ``ner+resolver``       statistical NER (spaCy GPE/LOC/FAC) + geomap context resolver
 ``combined+resolver``  geomap recogniser's spans plus the NER spans it missed + resolver
+``vote+resolver``      as ``combined``, but the NER vetoes automaton spans it labels as
+                       people, works of art, ... (unless a trigger vouches) + resolver
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from geomap.paths import PROJECT_ROOT
 CORPORA = {"lgl": "lgl.xml", "trnews": "TR-News.xml", "geovirus": "GeoVirus.xml",
            "gwn": "GWN.xml"}
 SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive")  # the default set
-NER_SYSTEMS = ("ner+resolver", "combined+resolver")  # optional: need spaCy + a model
+NER_SYSTEMS = ("ner+resolver", "combined+resolver", "vote+resolver")  # optional: need spaCy + a model
 ALL_SYSTEMS = SYSTEMS + NER_SYSTEMS
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 # GeoWebNews annotates more than toponyms; these types are not toponyms (expressions
@@ -296,9 +298,11 @@ class Systems:
         self.seconds = Counter()  # stage → seconds spent
         self.ner = None
         if set(self.systems) & set(NER_SYSTEMS):
-            from geomap.geoparse.ner import NerRecogniser
+            from geomap.geoparse.ner import CombinedRecogniser, NerRecogniser
 
             self.ner = NerRecogniser(self.gazetteer)
+            self.vote = CombinedRecogniser(self.gazetteer, automaton=self.geoparser.recogniser,
+                                           ner=self.ner, veto=True)
             self.ner.nlp  # load the model now, not inside the first timed document  # noqa: B018
 
     def run(self, text: str) -> dict[str, list[Prediction]]:
@@ -306,7 +310,7 @@ class Systems:
         out = {}
         want = set(self.systems)
         spans, automaton_s = None, 0.0
-        if want & {"geomap", "rec+top", "combined+resolver"}:
+        if want & {"geomap", "rec+top", "combined+resolver", "vote+resolver"}:
             t0 = clock()
             spans = self.geoparser.recogniser.find(text)
             t1 = clock()
@@ -318,22 +322,27 @@ class Systems:
             if "rec+top" in want:
                 out["rec+top"] = self.top.resolve(spans, text)
         if self.ner is not None:
-            from geomap.geoparse.ner import combine
+            from geomap.geoparse.ner import combine, vetoed
 
             t0 = clock()
-            ner = self.ner.find(text)
+            entities = self.ner.entities(text)
+            ner = self.ner.spans(text, entities)
             t1 = clock()
-            self.seconds["ner recognise"] += t1 - t0
+            ner_s = t1 - t0
+            self.seconds["ner recognise"] += ner_s
             if "ner+resolver" in want:
                 out["ner+resolver"] = _mentions(self.geoparser.resolver.resolve(ner, text))
                 self.seconds["ner resolve"] += clock() - t1
-            if "combined+resolver" in want:
+            for name, veto in (("combined", False), ("vote", True)):
+                if f"{name}+resolver" not in want:
+                    continue
                 t2 = clock()
-                both = combine(spans, ner)
+                both = combine(vetoed(spans, entities, self.vote.spared) if veto else spans,
+                               ner)
                 t3 = clock()
-                self.seconds["combined recognise"] += automaton_s + (t1 - t0) + (t3 - t2)
-                out["combined+resolver"] = _mentions(self.geoparser.resolver.resolve(both, text))
-                self.seconds["combined resolve"] += clock() - t3
+                self.seconds[f"{name} recognise"] += automaton_s + ner_s + (t3 - t2)
+                out[f"{name}+resolver"] = _mentions(self.geoparser.resolver.resolve(both, text))
+                self.seconds[f"{name} resolve"] += clock() - t3
         if want & {"naive", "naive+resolver"}:
             t0 = clock()
             naive = self.naive.find(text)

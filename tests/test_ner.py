@@ -107,6 +107,30 @@ def test_sentence_numbers_agree_with_the_automaton(ner, automaton, seed_text):
     assert all(s.sentence == sentence for s, sentence in same)
 
 
+def test_vote_drops_people_the_automaton_took_for_places(gazetteer, ner, automaton):
+    vote = CombinedRecogniser(gazetteer, ner=ner, automaton=automaton, veto=True)
+    texts = ["Kelly told reporters that Brown had left the hospital in Gainesville.",
+             "Miller and Clark were charged on Monday, police in Ohio said.",
+             "According to Kelly, the suspect drove to Jordan."]
+    auto = [_names(automaton.find(t)) for t in texts]
+    voted = [_names(vote.find(t)) for t in texts]
+    assert {"Kelly", "Brown", "Miller", "Clark"} <= {n for names in auto for n in names}
+    assert voted == [["Gainesville"], ["Ohio"], ["Jordan"]]
+
+
+def test_vote_spares_ukrainian_and_russian_places(gazetteer, ner, automaton, seed_text):
+    vote = CombinedRecogniser(gazetteer, ner=ner, automaton=automaton, veto=True)
+    text = "Prokhorovka and Sudzha were struck. Ukrainian drones hit Novyi Burluk and Izium."
+    entities = ner.entities(text)
+    sudzha = text.index("Sudzha")
+    assert any(a <= sudzha < b and label == "PERSON" for a, b, label in entities)
+    assert {"Prokhorovka", "Sudzha", "Novyi Burluk", "Izium"} <= set(_names(vote.find(text)))
+    assert "Ukrainian" not in _names(vote.find(text))  # a demonym, not a place
+    # the seed article loses nothing ("Kiev" is labelled PERSON by the model)
+    seed_auto = {(s.start, s.end) for s in automaton.find(seed_text)}
+    assert seed_auto <= {(s.start, s.end) for s in vote.find(seed_text)}
+
+
 def test_combine_prefers_the_automaton_and_adds_ner_only_spans():
     auto = [Span("Sumy region", 10, 21, kind="admin", admin_hint="region"), Span("Kyiv", 40, 44)]
     ner = [Span("Sumy", 10, 14), Span("Kursk Oblast", 25, 37, kind="admin"),
@@ -152,9 +176,10 @@ def test_combined_recall_at_least_automaton_recall(ner, automaton, combined):
 
 def test_systems_run_ner_and_combined_with_the_resolver(gazetteer):
     text = "Drones were shot down over Moscow, and wild ducks in Queen Anne's County were tested."
-    systems = Systems(gazetteer, ("geomap", "ner+resolver", "combined+resolver"))
+    systems = Systems(gazetteer, ("geomap", "ner+resolver", "combined+resolver",
+                                  "vote+resolver"))
     out = systems.run(text)
-    assert set(out) == {"geomap", "ner+resolver", "combined+resolver"}
+    assert set(out) == {"geomap", "ner+resolver", "combined+resolver", "vote+resolver"}
     moscow = next(p for p in out["ner+resolver"] if p.text == "Moscow")
     assert moscow.resolved and abs(moscow.lat - 55.75) < 0.2 and abs(moscow.lon - 37.62) < 0.2
     geomap_texts = {p.text for p in out["geomap"]}
