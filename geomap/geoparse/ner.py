@@ -168,14 +168,14 @@ class CombinedRecogniser:
         """True when ``name`` is a place of ``spare_countries`` the NER must not veto.
 
         The model, trained on pre-2013 news, labels many Ukrainian and Russian places
-        PERSON ("Kiev", "Sudzha", "Novyi Burluk"); a span is spared when its name is the
-        primary gazetteer name of a place there, or another name of a capital or an
-        administrative centre ("Kiev", "Kharkov").
+        PERSON ("Kiev", "Sudzha", "Avdiivka", "Novyi Burluk"); a span is spared when the
+        gazetteer has a place there under this name or a recorded variant of it (any match
+        but the loose transliteration key and fuzzy matching, which also meet surnames:
+        "Kelly" ~ Kiliya).
         """
         if name not in self._spared:
             self._spared[name] = any(
-                c.match == "exact" or (c.match == "alternate"
-                                       and c.place.feature_code in ("PPLC", "PPLA"))
+                c.match not in ("loose", "fuzzy")
                 for country in self.spare_countries
                 for c in self.gazetteer.search(name, country=country, limit=3, fuzzy=False))
         return self._spared[name]
