@@ -7,7 +7,9 @@ import json
 from geomap.errors import InputError
 
 _CORPORA = ("lgl", "trnews", "geovirus", "gwn")
-_SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive")
+_SYSTEMS = ("geomap", "rec+top", "naive+resolver", "naive",
+            "ner+resolver", "combined+resolver", "vote+resolver")
+_DEFAULT_SYSTEMS = _SYSTEMS[:4]
 
 
 def register(sub) -> None:
@@ -20,11 +22,12 @@ def register(sub) -> None:
     parser.add_argument("--corpus", default=",".join(_CORPORA),
                         help=f"comma-separated corpora (default: all of {','.join(_CORPORA)})")
     parser.add_argument("--limit", type=int, help="only the first N articles of each corpus")
-    parser.add_argument("--systems", default=",".join(_SYSTEMS),
-                        help="comma-separated systems to run (default: all): geomap = "
+    parser.add_argument("--systems", default=",".join(_DEFAULT_SYSTEMS),
+                        help="comma-separated systems to run (default: the first four): geomap = "
                         "recogniser+resolver, rec+top = recogniser + top gazetteer candidate, "
                         "naive+resolver, naive = capitalised runs the gazetteer knows + top "
-                        "candidate")
+                        "candidate; ner+resolver, combined+resolver, vote+resolver use a spaCy "
+                        "NER (pip install -e '.[ner]')")
     parser.add_argument("--corpora-dir",
                         help="directory with lgl.xml, TR-News.xml, GeoVirus.xml, GWN.xml "
                         "(default $GEOMAP_BENCHMARKS_DIR or ../shared/benchmarks/geoparsing)")
