@@ -14,7 +14,6 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from geomap.errors import GeomapError
 from geomap.gazetteer.index import (
     CORE,
     LOOSE,
@@ -269,7 +268,3 @@ class Gazetteer:
         finally:
             self.reopen()
 
-
-def check_index(path: Path) -> None:
-    if not path.exists():
-        raise GeomapError(f"no gazetteer index at {path}")
