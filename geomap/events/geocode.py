@@ -214,12 +214,12 @@ def _load_table(source) -> tuple[pd.DataFrame, str]:
         if "_line" not in df:
             df["_line"] = range(2, len(df) + 2)
         return df, ""
-    from geomap.events.records import _read_table
+    from geomap.events.tables import read_table
 
     path = os.fspath(source)
     if not os.path.exists(path):
         raise InputError("file not found", path=path)
-    table = _read_table(path)
+    table = read_table(path)
     for p in table.problems:
         print(f"geomap: {p}", file=sys.stderr)
     bad = [r["_line"] for r in table.rows if r["_nfields"] != len(table.columns)]

@@ -37,14 +37,12 @@ XLSX and the 1-based feature number in GeoJSON/GeoPackage.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import hashlib
-import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,15 +51,16 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import GeomapError, InputError
+from geomap.events.layouts import (
+    GED_DATE_PRECISION,
+    GED_TO_ACLED_PRECISION,
+    GED_VIOLENCE_TYPES,
+    detect_layout,
+    layout_mapping,
+    parse_columns_spec,
+)
 from geomap.events.schema import EVENT_COLUMNS, EventRecord
-
-GED_TO_ACLED_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
-GED_DATE_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
-GED_VIOLENCE_TYPES = {
-    1: ("Battles", "state-based conflict"),
-    2: ("Battles", "non-state conflict"),
-    3: ("Violence against civilians", "one-sided violence"),
-}
+from geomap.events.tables import Problem, Table, read_table
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
@@ -71,63 +70,7 @@ FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
 BOOL_COLUMNS = ["needs_review"]
 STR_COLUMNS = [c for c in EVENT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS]
 
-_UCDP_MAP = {
-    "event_id": "id", "report_id": "relid", "event_date": "date_start", "end_date": "date_end",
-    "date_precision": "date_prec", "event_type": "type_of_violence", "actor1": "side_a",
-    "actor2": "side_b", "country": "country", "admin1": "adm_1", "admin2": "adm_2",
-    "location": "where_coordinates", "latitude": "latitude", "longitude": "longitude",
-    "geo_precision": "where_prec", "fatalities_low": "low", "fatalities_best": "best",
-    "fatalities_high": "high", "source": "source_article", "notes": "source_headline",
-}
-_ACLED_MAP = {
-    "event_id": "event_id_cnty", "event_date": "event_date", "date_precision": "time_precision",
-    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
-    "actor2": "actor2", "country": "country", "admin1": "admin1", "admin2": "admin2",
-    "location": "location", "latitude": "latitude", "longitude": "longitude",
-    "geo_precision": "geo_precision", "fatalities_best": "fatalities", "source": "source",
-    "notes": "notes",
-}
-# Common column names of hand-made tables, by target column.
-_ALIASES = {
-    "event_id": ["id", "event_id", "eventid", "uid"],
-    "event_date": ["event_date", "date", "date_start", "start_date", "day", "дата"],
-    "end_date": ["end_date", "date_end"],
-    "event_type": ["event_type", "type"],
-    "actor1": ["actor1", "actor", "side_a"],
-    "actor2": ["actor2", "side_b", "target"],
-    "country": ["country", "страна", "країна"],
-    "admin1": ["admin1", "oblast", "region", "province", "adm_1", "область"],
-    "admin2": ["admin2", "raion", "rayon", "district", "adm_2", "район"],
-    "location": ["location", "place", "village", "settlement", "town", "city", "locality",
-                 "name", "where_coordinates", "населенный пункт"],
-    "latitude": ["latitude", "lat", "y"],
-    "longitude": ["longitude", "lon", "lng", "long", "x"],
-    "notes": ["notes", "description", "text", "comment", "summary"],
-    "source": ["source", "sources"],
-    "source_url": ["source_url", "url", "link"],
-    "fatalities_best": ["fatalities", "deaths", "killed_total"],
-}
-
-
 # --------------------------------------------------------------------------- results
-@dataclass
-class Problem:
-    """One bad (``severity="error"``, row dropped) or doubtful (``"warning"``, row kept) row."""
-
-    path: str
-    line: int | None
-    field: str | None
-    reason: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-        fld = f" [{self.field}]" if self.field else ""
-        return f"{where}:{fld} {self.severity}: {self.reason}"
-
-
 @dataclass
 class RecordsResult:
     """Good rows of a records file (``records``) and every bad or doubtful one (``problems``)."""
@@ -231,247 +174,6 @@ def _infer_dayfirst(values: Iterable) -> bool | None:
     return None
 
 
-# --------------------------------------------------------------------------- decoding
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_LATIN_RE = re.compile(r"[A-Za-z]")
-_CYR_RE = re.compile("[\u0400-\u04ff]")
-
-
-def _guess_legacy(raw: bytes) -> str:
-    """cp1251 if the bytes read as Cyrillic words in it, else cp1252 (latin-1 superset).
-
-    Every byte 0xC0–0xFF is a Cyrillic letter in cp1251, so latin-1 text decoded as
-    cp1251 shows words that mix Latin and Cyrillic letters ("Kдmpfe"); real Cyrillic
-    text has whole Cyrillic words.
-    """
-    text = raw.decode("cp1251", errors="replace")
-    cyrillic = mixed = 0
-    for word in _WORD_RE.findall(text):
-        if _CYR_RE.search(word):
-            if _LATIN_RE.search(word):
-                mixed += 1
-            else:
-                cyrillic += 1
-    return "cp1251" if cyrillic > mixed else "cp1252"
-
-
-def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
-    """Decode a text file, detecting UTF-8 (with/without BOM), UTF-16, cp1251 and latin-1.
-
-    A file that is UTF-8 except for some lines keeps those lines, decoded with the best
-    legacy code page, and reports each one.
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16", []
-    try:
-        return raw.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    lines = raw.split(b"\n")
-    bad = []
-    for i, line in enumerate(lines):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(i)
-    bad_set = set(bad)
-    utf8_non_ascii = sum(1 for i, line in enumerate(lines)
-                         if i not in bad_set and any(b > 127 for b in line))
-    legacy = _guess_legacy(b"\n".join(lines[i] for i in bad))
-    if utf8_non_ascii and utf8_non_ascii >= len(bad) / 2:  # a UTF-8 file with odd lines
-        out, problems = [], []
-        for i, line in enumerate(lines):
-            if i in bad_set:
-                out.append(line.decode(legacy, errors="replace"))
-                problems.append(Problem(path, i + 1, None,
-                                        f"line is not valid UTF-8; decoded as {legacy} — check its text",
-                                        "warning"))
-            else:
-                out.append(line.decode("utf-8"))
-        return "\n".join(out), f"utf-8 (+{legacy} lines)", problems
-    enc = _guess_legacy(raw)
-    label = "cp1251 (Cyrillic)" if enc == "cp1251" else "latin-1/cp1252"
-    return raw.decode(enc, errors="replace"), enc, [
-        Problem(path, None, None, f"file is not UTF-8; detected and decoded as {label}", "warning")
-    ]
-
-
-# --------------------------------------------------------------------------- reading
-@dataclass
-class _Table:
-    columns: list[str]
-    rows: list[dict]  # column -> raw value, plus "_line" and "_nfields"
-    encoding: str = "utf-8"
-    problems: list[Problem] = field(default_factory=list)
-    geometry_xy: list[tuple[float, float] | None] | None = None
-
-
-def _read_csv(path: str) -> _Table:
-    raw = Path(path).read_bytes()
-    text, encoding, problems = decode_bytes(raw, path)
-    sample = text[:16384]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration as exc:
-        raise InputError("file is empty", path=path, line=1) from exc
-    header = [h.strip() for h in header]
-    if not any(header):
-        raise InputError("first line has no column names", path=path, line=1)
-    rows = []
-    prev = reader.line_num
-    try:
-        for values in reader:
-            line = prev + 1
-            prev = reader.line_num
-            if not values or all(not v.strip() for v in values):
-                continue
-            row = dict(zip(header, values, strict=False))
-            row["_line"], row["_nfields"] = line, len(values)
-            rows.append(row)
-    except csv.Error as exc:
-        raise InputError(f"cannot parse CSV: {exc}", path=path, line=prev + 1) from exc
-    return _Table(header, rows, encoding, problems)
-
-
-def _read_xlsx(path: str) -> _Table:
-    try:
-        df = pd.read_excel(path, sheet_name=0, dtype=object)
-    except Exception as exc:
-        raise InputError(f"cannot read spreadsheet: {exc}", path=path) from exc
-    header = [str(c).strip() for c in df.columns]
-    df.columns = header
-    rows = []
-    for i, rec in enumerate(df.to_dict("records")):
-        if all(v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
-               for v in rec.values()):
-            continue
-        rec = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-               for k, v in rec.items()}
-        rec["_line"], rec["_nfields"] = i + 2, len(header)
-        rows.append(rec)
-    return _Table(header, rows)
-
-
-def _read_vector(path: str) -> _Table:
-    import pyogrio
-
-    try:
-        gdf = pyogrio.read_dataframe(path, datetime_as_string=True)
-    except Exception as exc:
-        raise InputError(f"cannot read vector file: {exc}", path=path) from exc
-    geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else None
-    if geoms is not None and gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        geoms = geoms.to_crs(4326)
-    header = [c for c in gdf.columns if c != getattr(gdf, "_geometry_column_name", None)]
-    frame = pd.DataFrame(gdf[header])
-    xy: list[tuple[float, float] | None] = []
-    problems: list[Problem] = []
-    if geoms is not None:
-        kinds = geoms.geom_type.to_numpy()
-        not_point = [i for i, k in enumerate(kinds) if k not in ("Point", None)]
-        pts = geoms.representative_point() if not_point else geoms
-        for g in pts:
-            xy.append(None if g is None or g.is_empty else (g.x, g.y))
-        for i in not_point:
-            problems.append(Problem(path, i + 1, "geometry",
-                                    f"geometry is a {kinds[i]}; using a point inside it", "warning"))
-    rows = []
-    for i, rec in enumerate(frame.to_dict("records")):
-        rec = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-               for k, v in rec.items()}
-        rec["_line"], rec["_nfields"] = i + 1, len(header)
-        rows.append(rec)
-    return _Table(header, rows, problems=problems, geometry_xy=xy or None)
-
-
-def _read_table(path: str) -> _Table:
-    ext = Path(path).suffix.lower()
-    if ext in (".xlsx", ".xlsm", ".xls"):
-        return _read_xlsx(path)
-    if ext in (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml"):
-        if ext == ".kml":
-            from geomap.io import kml_to_frame
-
-            frame = kml_to_frame(path)
-            header = list(frame.columns)
-            rows = []
-            for i, rec in enumerate(frame.to_dict("records")):
-                rec["_line"], rec["_nfields"] = i + 1, len(header)
-                rows.append(rec)
-            return _Table(header, rows)
-        return _read_vector(path)
-    return _read_csv(path)
-
-
-# --------------------------------------------------------------------------- layout
-def parse_columns_spec(spec: str | Mapping[str, str] | None) -> dict[str, str]:
-    """``"location=village,event_date=date"`` → ``{"location": "village", ...}``."""
-    if spec is None:
-        return {}
-    if isinstance(spec, Mapping):
-        pairs = dict(spec)
-    else:
-        pairs = {}
-        for part in str(spec).split(","):
-            if not part.strip():
-                continue
-            if "=" not in part:
-                raise InputError(f"column mapping {part!r} is not target=source", field="columns")
-            target, source = (s.strip() for s in part.split("=", 1))
-            pairs[target] = source
-    unknown = [t for t in pairs if t not in EVENT_COLUMNS]
-    if unknown:
-        raise InputError(
-            f"unknown target column(s) {', '.join(unknown)}; targets are {', '.join(EVENT_COLUMNS)}",
-            field="columns",
-        )
-    return pairs
-
-
-def detect_layout(columns: Iterable[str]) -> str:
-    """'ucdp', 'acled', 'geomap' or 'generic' from a table's column names."""
-    cols = {c.strip().lower() for c in columns}
-    if {"where_coordinates", "date_start", "side_a"} <= cols or {"where_prec", "adm_1", "best"} <= cols:
-        return "ucdp"
-    if "event_id_cnty" in cols or {"event_date", "actor1", "geo_precision", "fatalities"} <= cols:
-        return "acled"
-    if {"event_id", "event_date", "latitude", "longitude"} <= cols and len(cols & set(EVENT_COLUMNS)) >= 8:
-        return "geomap"
-    return "generic"
-
-
-def _layout_mapping(layout: str, columns: list[str]) -> dict[str, str]:
-    lower = {c.lower(): c for c in columns}
-    if layout == "ucdp":
-        base = _UCDP_MAP
-    elif layout == "acled":
-        base = _ACLED_MAP
-    elif layout == "geomap":
-        base = {c: c for c in EVENT_COLUMNS}
-    else:
-        mapping = {}
-        used = set()
-        for target, aliases in _ALIASES.items():
-            for alias in aliases:
-                if alias in lower and lower[alias] not in used:
-                    mapping[target] = lower[alias]
-                    used.add(lower[alias])
-                    break
-        for c in EVENT_COLUMNS:
-            if c in lower and c not in mapping and lower[c] not in used:
-                mapping[c] = lower[c]
-        return mapping
-    return {t: lower[s.lower()] for t, s in base.items() if s.lower() in lower}
-
-
 # --------------------------------------------------------------------------- values
 def _blank(v) -> bool:
     if v is None or v is pd.NA or v is pd.NaT:
@@ -547,14 +249,14 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
         raise InputError("file not found", path=path)
     if os.path.isdir(path):
         raise InputError("is a directory, expected a records file", path=path)
-    table = _read_table(path)
+    table = read_table(path)
     if not table.rows:  # nothing to import (an empty GeoJSON/KML has no columns either)
         return RecordsResult(events_to_gdf([]), list(table.problems),
                              layout or detect_layout(table.columns), table.encoding, path, 0)
     layout = layout or detect_layout(table.columns)
     if layout not in ("ucdp", "acled", "geomap", "generic"):
         raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
-    mapping = _layout_mapping(layout, table.columns)
+    mapping = layout_mapping(layout, table.columns)
     user = parse_columns_spec(columns)
     for target, source in user.items():
         if source not in table.columns:
@@ -586,7 +288,7 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     return RecordsResult(gdf, problems, layout, table.encoding, path, len(table.rows))
 
 
-def _convert_rows(table: _Table, mapping: dict[str, str], layout: str, path: str,
+def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
                   problems: list[Problem], bad_lines: set,
                   progress: bool = False) -> tuple[list[dict], list[int]]:
     from tqdm import tqdm
