@@ -1,19 +1,28 @@
-"""EventStore over GeoPackage: idempotent upserts, filtered reads, spatial index, concurrency."""
+"""EventStore behaviour every backend shares (GeoPackage and PostGIS), then GeoPackage specifics.
+
+The PostGIS-only checks (SQL filters, indexes, concurrent writers) are in
+``test_store_postgis.py``; both run against real stores (a throw-away PostgreSQL cluster).
+"""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import sqlite3
+import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import psycopg
 import pyogrio
 import pytest
+import shapely
 
 from geomap.errors import InputError
-from geomap.events.records import read_records
+from geomap.events.records import events_to_gdf, read_records
 from geomap.spatial.filters import filter_events
 from geomap.store import EventStore
+from tests.pg_cluster import pg_dsn, with_table  # noqa: F401 - pytest fixture
 
 GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
 
@@ -23,25 +32,48 @@ def ged():
     return read_records(GED).records
 
 
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store(request, tmp_path):
+    """An empty store of each backend (a fresh PostGIS table, dropped afterwards)."""
+    if request.param == "gpkg":
+        with EventStore(tmp_path / "events.gpkg") as st:
+            yield st
+        return
+    server = request.getfixturevalue("pg_dsn")
+    table = f"t_{uuid.uuid4().hex[:12]}"
+    with EventStore(with_table(server, table)) as st:
+        yield st
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'DROP TABLE IF EXISTS "{table}"')
+
+
 @pytest.fixture
-def store(tmp_path):
+def gpkg_store(tmp_path):
     with EventStore(tmp_path / "events.gpkg") as st:
         yield st
 
 
+# --------------------------------------------------------------------------- every backend
 def test_upsert_is_idempotent(store, ged):
     assert store.upsert(ged) == (231, 0)
     assert store.upsert(ged) == (0, 0)
     assert len(store) == 231
     changed = ged.head(3).copy()
     changed.loc[changed.index[0], "notes"] = "corrected"
-    changed.loc[changed.index[1], "latitude"] = 50.0  # moved point
+    # moved point (geometry and lat/lon edited together)
+    changed.loc[changed.index[1], "geometry"] = shapely.Point(37.0, 50.0)
+    changed.loc[changed.index[1], ["longitude", "latitude"]] = [37.0, 50.0]
     assert store.upsert(changed) == (0, 2)
     back = store.read(event_ids=changed["event_id"].tolist()).set_index("event_id")
     assert back.loc[changed["event_id"].iloc[0], "notes"] == "corrected"
     assert back.loc[changed["event_id"].iloc[1], "geometry"].y == 50.0
     assert back.loc[changed["event_id"].iloc[1], "latitude"] == 50.0
     assert len(store) == 231
+    # a batch repeating an event_id: the last row wins
+    twice = pd.concat([ged.head(1), ged.head(1)], ignore_index=True)
+    twice.loc[1, "notes"] = "second"
+    assert store.upsert(twice) == (0, 1)
+    assert store.read(event_ids=[twice["event_id"][0]])["notes"].tolist() == ["second"]
 
 
 def test_read_returns_what_was_stored(store, ged):
@@ -67,17 +99,29 @@ def test_read_filters_match_filter_events(store, ged):
         assert sorted(got["event_id"]) == sorted(want["event_id"]), filters
 
 
-def test_extra_columns_are_kept(store, ged):
-    g = ged.head(2).copy()
-    g["match_kind"] = ["duplicate_of", ""]
-    store.upsert(g)
+def test_extra_columns_and_missing_points_are_kept(store, ged):
+    g = ged.head(3).copy()
+    g["match_kind"] = ["duplicate_of", "", "x"]
+    g.loc[g.index[2], ["latitude", "longitude"]] = np.nan
+    g = events_to_gdf(pd.DataFrame(g.drop(columns="geometry")))
+    assert store.upsert(g) == (3, 0)
     back = store.read().set_index("event_id")
     assert back.loc[g["event_id"].iloc[0], "match_kind"] == "duplicate_of"
+    assert back.loc[g["event_id"].iloc[2], "geometry"] is None
+    assert store.upsert(g) == (0, 0)
 
 
-def test_file_is_a_geopackage_with_spatial_index(store, ged):
+def test_delete(store, ged):
     store.upsert(ged)
-    path = store.location
+    assert store.delete(ged["event_id"].head(5)) == 5
+    assert store.delete(["nope"]) == 0
+    assert len(store) == 226
+
+
+# --------------------------------------------------------------------------- GeoPackage
+def test_file_is_a_geopackage_with_spatial_index(gpkg_store, ged):
+    gpkg_store.upsert(ged)
+    path = gpkg_store.location
     info = pyogrio.read_info(path)
     assert info["features"] == 231 and info["geometry_type"] == "Point"
     assert info["capabilities"]["fast_spatial_filter"]

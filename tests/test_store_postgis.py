@@ -80,60 +80,12 @@ def store(dsn):
         yield st
 
 
-# --------------------------------------------------------------------------- behaviour shared with GeoPackage
+# --------------------------------------------------------------------------- PostGIS specifics
+# (the behaviour every backend shares is tested in test_store.py, on both backends)
 def test_dsn_selects_postgis(store):
     assert isinstance(store.backend, PostGISBackend)
     assert parse_dsn("postgis://u:p@h:5/db?table=x.ev&sslmode=disable") == (
         "postgresql://u:p@h:5/db?sslmode=disable", "x", "ev")
-
-
-def test_upsert_is_idempotent(store, ged):
-    assert store.upsert(ged) == (231, 0)
-    assert store.upsert(ged) == (0, 0)
-    assert len(store) == 231
-    changed = ged.head(3).copy()
-    changed.loc[changed.index[0], "notes"] = "corrected"
-    # moved point (geometry and lat/lon edited together)
-    changed.loc[changed.index[1], "geometry"] = shapely.Point(37.0, 50.0)
-    changed.loc[changed.index[1], ["longitude", "latitude"]] = [37.0, 50.0]
-    assert store.upsert(changed) == (0, 2)
-    back = store.read(event_ids=changed["event_id"].tolist()).set_index("event_id")
-    assert back.loc[changed["event_id"].iloc[0], "notes"] == "corrected"
-    assert back.loc[changed["event_id"].iloc[1], "geometry"].y == 50.0
-    assert back.loc[changed["event_id"].iloc[1], "latitude"] == 50.0
-    assert len(store) == 231
-    # a batch repeating an event_id: the last row wins
-    twice = pd.concat([ged.head(1), ged.head(1)], ignore_index=True)
-    twice.loc[1, "notes"] = "second"
-    assert store.upsert(twice) == (0, 1)
-    assert store.read(event_ids=[twice["event_id"][0]])["notes"].tolist() == ["second"]
-
-
-def test_read_returns_what_was_stored(store, ged):
-    store.upsert(ged)
-    back = store.read().set_index("event_id").loc[ged["event_id"]].reset_index()
-    pd.testing.assert_frame_equal(pd.DataFrame(back.drop(columns="geometry")),
-                                  pd.DataFrame(ged.drop(columns="geometry")), check_dtype=False)
-    assert back.geometry.geom_equals_exact(ged.geometry, 1e-9, align=False).all()
-
-
-def test_extra_columns_and_missing_points_are_kept(store, ged):
-    g = ged.head(3).copy()
-    g["match_kind"] = ["duplicate_of", "", "x"]
-    g.loc[g.index[2], ["latitude", "longitude"]] = np.nan
-    g = events_to_gdf(pd.DataFrame(g.drop(columns="geometry")))
-    assert store.upsert(g) == (3, 0)
-    back = store.read().set_index("event_id")
-    assert back.loc[g["event_id"].iloc[0], "match_kind"] == "duplicate_of"
-    assert back.loc[g["event_id"].iloc[2], "geometry"] is None
-    assert store.upsert(g) == (0, 0)
-
-
-def test_delete(store, ged):
-    store.upsert(ged)
-    assert store.delete(ged["event_id"].head(5)) == 5
-    assert store.delete(["nope"]) == 0
-    assert len(store) == 226
 
 
 # --------------------------------------------------------------------------- filters in SQL
