@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geomap.errors import GeomapError, InputError
@@ -217,6 +216,7 @@ def _geocode_partition(df: pd.DataFrame, location_column: str, admin1_column, ad
                        country_column, country) -> gpd.GeoDataFrame:
     """``geocode_table`` on one partition → GeoDataFrame with a point per resolved row."""
     from geomap.events.geocode import geocode_table
+    from geomap.events.records import points_from_latlon
 
     df = pd.DataFrame(df.drop(columns="geometry") if "geometry" in df.columns else df)
     table = geocode_table(df, location_column, admin1_column=admin1_column,
@@ -232,14 +232,7 @@ def _geocode_partition(df: pd.DataFrame, location_column: str, admin1_column, ad
     for col in ("place_id", "geonameid", "resolved_name", "resolved_country",
                 "resolved_admin1", "resolved_admin2", "reason"):
         table[col] = table[col].map(lambda v: "" if v is None or v is pd.NA else str(v)).astype(str)
-    lat = table["latitude"].to_numpy(dtype=float)
-    lon = table["longitude"].to_numpy(dtype=float)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    geom = np.full(len(table), None, dtype=object)
-    if ok.any():
-        geom[ok] = gpd.points_from_xy(lon[ok], lat[ok])
-    out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(list(geom), index=table.index, crs=4326),
-                           crs=4326)
+    out = gpd.GeoDataFrame(table, geometry=points_from_latlon(table), crs=4326)
     out.attrs.clear()
     return out
 

@@ -49,6 +49,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geomap.errors import GeomapError, InputError
 from geomap.events.layouts import (
@@ -643,13 +644,18 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
             lambda v: False if _blank(v) else _safe_bool(v)).astype(bool)
     extra = [c for c in df.columns if c not in EVENT_COLUMNS and c != "geometry"]
     df = df[EVENT_COLUMNS + extra]
-    lat = df["latitude"].to_numpy(dtype=float)
-    lon = df["longitude"].to_numpy(dtype=float)
+    return gpd.GeoDataFrame(df, geometry=points_from_latlon(df), crs=4326)
+
+
+def points_from_latlon(df: pd.DataFrame) -> gpd.GeoSeries:
+    """Point geometries (EPSG:4326) from ``latitude``/``longitude``; None where either is empty."""
+    lat = pd.to_numeric(df["latitude"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(df["longitude"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(lat) & np.isfinite(lon)
     geom = np.full(len(df), None, dtype=object)
     if ok.any():
-        geom[ok] = gpd.points_from_xy(lon[ok], lat[ok])
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(list(geom), crs=4326), crs=4326)
+        geom[ok] = shapely.points(lon[ok], lat[ok])
+    return gpd.GeoSeries(geom, index=df.index, crs=4326)
 
 
 def point_coords(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
