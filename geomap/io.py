@@ -114,7 +114,8 @@ def provenance(gdf: pd.DataFrame, extra: dict | None = None) -> dict:
 
 
 # --------------------------------------------------------------------------- values
-def _jsonable(v):
+def jsonable(v):
+    """A cell value as plain JSON-friendly Python (None for NA/NaN, ISO dates)."""
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (np.bool_, bool)):
@@ -176,7 +177,7 @@ def _write_csv(gdf: gpd.GeoDataFrame, path: str) -> None:
 
 
 def _kml_text(v) -> str:
-    v = _jsonable(v)
+    v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, bool):

@@ -157,6 +157,17 @@ def region_name_to_iso(name: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
+def check_bbox(bbox) -> tuple[float, float, float, float]:
+    """(minlon, minlat, maxlon, maxlat) as floats, or InputError naming the field."""
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bbox must be 4 numbers, got {bbox!r}", field="bbox") from exc
+    if not (minx < maxx and miny < maxy and -90 <= miny and maxy <= 90):
+        raise InputError(f"bbox {bbox!r} is not minlon,minlat,maxlon,maxlat", field="bbox")
+    return minx, miny, maxx, maxy
+
+
 def as_list(value) -> list:
     """A filter value as a list: None → [], a scalar → [value]."""
     if value is None:
@@ -314,12 +325,7 @@ def filter_events(
     if polygon is not None:
         mask &= _within(gdf, _load_polygon(polygon))
     if bbox is not None:
-        try:
-            minx, miny, maxx, maxy = (float(v) for v in bbox)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"bbox must be 4 numbers, got {bbox!r}", field="bbox") from exc
-        if not (minx < maxx and miny < maxy and -90 <= miny and maxy <= 90):
-            raise InputError(f"bbox {bbox!r} is not minlon,minlat,maxlon,maxlat", field="bbox")
+        minx, miny, maxx, maxy = check_bbox(bbox)
         x = gdf.geometry.x.to_numpy() if len(gdf) else np.array([])
         y = gdf.geometry.y.to_numpy() if len(gdf) else np.array([])
         with np.errstate(invalid="ignore"):

@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geomap.events.records import (
@@ -41,6 +40,7 @@ from geomap.events.records import (
     point_coords,
 )
 from geomap.events.schema import EVENT_COLUMNS
+from geomap.io import jsonable
 
 STORE_COLUMNS = ["extra", "record_hash", "first_seen", "last_seen"]
 
@@ -56,20 +56,6 @@ class StoreRow:
     record_hash: str
 
 
-def _plain(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if not math.isfinite(v) else float(v)
-    if isinstance(v, (pd.Timestamp, _dt.date)):
-        return v.isoformat()
-    return v
-
-
 def prepare_rows(gdf) -> list[StoreRow]:
     """Normalise events and compute each row's content hash (schema + extras + point)."""
     gdf = events_to_gdf(gdf)
@@ -78,8 +64,8 @@ def prepare_rows(gdf) -> list[StoreRow]:
     rows = []
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     for rec, x, y in zip(frame.to_dict("records"), xs, ys, strict=True):
-        values = {c: _plain(rec[c]) for c in EVENT_COLUMNS}
-        extra = {c: _plain(rec[c]) for c in extras if _plain(rec[c]) not in (None, "")}
+        values = {c: jsonable(rec[c]) for c in EVENT_COLUMNS}
+        extra = {c: jsonable(rec[c]) for c in extras if jsonable(rec[c]) not in (None, "")}
         extra_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else ""
         lon = None if not math.isfinite(x) else round(float(x), 9)
         lat = None if not math.isfinite(y) else round(float(y), 9)

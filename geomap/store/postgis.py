@@ -34,7 +34,7 @@ import shapely
 from geomap.errors import GeomapError, InputError
 from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.events.schema import EVENT_COLUMNS
-from geomap.spatial.filters import as_list
+from geomap.spatial.filters import as_list, check_bbox
 from geomap.store.base import StoreBackend, StoreRow, rows_to_gdf
 
 __all__ = ["PostGISBackend", "parse_dsn"]
@@ -300,7 +300,7 @@ class PostGISBackend(StoreBackend):
                 "WHERE ST_Intersects(e.geom, ST_GeomFromWKB(r.wkb, 4326)))"))
             params.append(wkbs)
         if bbox is not None:
-            minx, miny, maxx, maxy = _check_bbox(bbox)
+            minx, miny, maxx, maxy = check_bbox(bbox)
             where.append(sql.SQL("e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"))
             params += [minx, miny, maxx, maxy]
         if within_km is not None:
@@ -381,16 +381,6 @@ def _wkbs(shapes: gpd.GeoDataFrame) -> list[bytes]:
     geoms = shapes.geometry.values
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     return [bytes(b) for b in shapely.to_wkb(np.asarray(geoms), hex=False)]
-
-
-def _check_bbox(bbox) -> tuple[float, float, float, float]:
-    try:
-        minx, miny, maxx, maxy = (float(v) for v in bbox)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"bbox must be 4 numbers, got {bbox!r}", field="bbox") from exc
-    if not (minx < maxx and miny < maxy and -90 <= miny and maxy <= 90):
-        raise InputError(f"bbox {bbox!r} is not minlon,minlat,maxlon,maxlat", field="bbox")
-    return minx, miny, maxx, maxy
 
 
 def _check_within(within_km) -> tuple[float, float, float]:
