@@ -11,6 +11,7 @@ from pyproj import Geod
 from geomap.events.join import LINK_COLUMNS, actor_sides, distinct_events, join_events
 from geomap.events.records import events_to_gdf, read_records
 from geomap.events.schema import EVENT_COLUMNS, EventRecord
+from geomap.io import read_events
 
 GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
 GEOD = Geod(ellps="WGS84")
@@ -102,3 +103,21 @@ def test_actor_sides():
     assert actor_sides("Military Forces of North Korea (2011-)") == {"RU"}
     assert actor_sides("Civilians (Ukraine)") == {"CIV"}
     assert actor_sides("") == frozenset()
+
+
+def test_cli_join_links_the_seed_article_to_an_analysts_records(tmp_path, capsys):
+    from geomap.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    article = root / "data" / "articles" / "kursk_2024-12-16_north_korean_casualties.txt"
+    records = root / "tests" / "fixtures" / "records" / "analyst_kursk_records.csv"
+    text = tmp_path / "text.geojson"
+    assert main(["events", str(article), "-o", str(text)]) == 0
+    out = tmp_path / "joined.geojson"
+    assert main(["join", str(text), str(records), "-o", str(out)]) == 0
+    assert "1 duplicate_of" in capsys.readouterr().err
+    joined = read_events(out).set_index("event_id")  # extra link columns survive a round trip
+    plekhovo = joined[joined["location"] == "Plekhovo"]
+    assert "duplicate_of" in set(plekhovo["match_kind"]) and "rec-1" in set(plekhovo["match_id"])
+    assert joined["origin"].value_counts().to_dict() == {"text": 6, "record": 2}  # all kept
+    assert plekhovo.index[0] in str(joined.loc["rec-1", "corroborated_by"])

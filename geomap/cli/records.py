@@ -90,6 +90,19 @@ def register(sub) -> None:
     flt.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"))
     flt.set_defaults(handler=_filter)
 
+    join = sub.add_parser(
+        "join", help="link events from text with existing records",
+        description="Link each event from text to the closest compatible record (same place "
+        "within --max-km, dates within --max-days, compatible actors and type) and mark it "
+        "duplicate_of or corroborates; every row of both inputs is kept.")
+    join.add_argument("text_events", help="events from text (e.g. from 'geomap events -o')")
+    join.add_argument("records", nargs="?", help="records file (ACLED, UCDP GED, GeoJSON, ...)")
+    join.add_argument("--store", help="take the records from this store instead")
+    join.add_argument("--max-km", type=float, default=25.0, help="largest distance (default 25)")
+    join.add_argument("--max-days", type=float, default=3.0, help="largest date gap (default 3)")
+    join.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
+    join.set_defaults(handler=_join)
+
 
 # --------------------------------------------------------------------------- helpers
 def _report(problems, limit: int = MAX_LISTED) -> None:
@@ -306,4 +319,21 @@ def _filter(args: argparse.Namespace) -> int:
     of = f" of {total}" if total is not None else ""
     print(f"geomap: {len(out)}{of} events pass the filters", file=sys.stderr)
     print(f"wrote {args.output}")
+    return 0
+
+
+def _join(args: argparse.Namespace) -> int:
+    from geomap.events.join import join_events
+    from geomap.io import write_events
+
+    if not args.records and not args.store:
+        raise InputError("give a records FILE or --store", field="records")
+    text = _load([args.text_events], None)
+    records = _load([args.records] if args.records else [], args.store)
+    joined = join_events(text, records, max_km=args.max_km, max_days=args.max_days)
+    write_events(joined, args.output)
+    kinds = joined["match_kind"].fillna("").value_counts().to_dict()
+    print(f"geomap: {len(text)} text events, {len(records)} records: "
+          f"{kinds.get('duplicate_of', 0)} duplicate_of, {kinds.get('corroborates', 0)} "
+          f"corroborates -> {args.output}", file=sys.stderr)
     return 0

@@ -296,6 +296,8 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
 
     header = table.columns
     n_header = len(header)
+    extra_columns = [c for c in header if c not in mapping.values() and c not in EVENT_COLUMNS
+                     and not c.startswith("_")]
     required_src = {mapping[t] for t in ("event_date", "latitude", "longitude", "location") if t in mapping}
     dayfirst = _infer_dayfirst(r.get(mapping["event_date"]) for r in table.rows)
     if dayfirst is None and layout == "ucdp":
@@ -429,6 +431,8 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
             continue
         if any(p.field in required_src for p in row_problems):
             rec["needs_review"] = True
+        if layout == "geomap":  # a table geomap wrote keeps its extra columns (links, ...)
+            rec.update({c: row.get(c) for c in extra_columns})
         out.append(rec)
         lines.append(line)
     return out, lines
