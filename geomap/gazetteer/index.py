@@ -201,12 +201,11 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     places.extend(sources.border_pack(iso_by_name))
     country_centres = settlement_centres(places, "country")
     polygon_countries = {p.country for p in units if p.feature_code == "PCLI"}
-    countries = [c for c in sources.countries(country_centres)
-                 if c.country not in polygon_countries]
+    geonames_countries = {c.country: c for c in sources.countries(country_centres)}
+    countries = [c for iso, c in geonames_countries.items() if iso not in polygon_countries]
     for unit in units:  # the polygon country records keep GeoNames' ids
         if unit.feature_code == "PCLI":
-            gn = next((c for c in sources.countries(country_centres)
-                       if c.country == unit.country), None)
+            gn = geonames_countries.get(unit.country)
             if gn:
                 unit.id, unit.geonameid, unit.population = gn.id, gn.geonameid, gn.population
                 unit.alternatenames += [gn.name, *gn.alternatenames]
