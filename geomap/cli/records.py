@@ -61,10 +61,8 @@ def register(sub) -> None:
         "export", help="write stored or file events as GeoJSON, GeoPackage, CSV or KML",
         description="Export events from the store or from files to GeoJSON (RFC 7946), "
         "GeoPackage, CSV (latitude/longitude columns) or KML, with attribution metadata.")
-    exp.add_argument("files", nargs="*", metavar="FILE")
-    exp.add_argument("--store", help="read from this store instead of files")
-    exp.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
-    exp.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"))
+    _add_source_args(exp)
+    _add_output_args(exp)
     exp.set_defaults(handler=_export)
 
     flt = sub.add_parser(
@@ -72,8 +70,7 @@ def register(sub) -> None:
         description="Filter events from files or the store. Region names match English, "
         "Russian, Ukrainian names and ISO codes ('Kursk Oblast', 'Kursk', 'RU-KRS', "
         "'Sumy region'); distances are geodesic.")
-    flt.add_argument("files", nargs="*", metavar="FILE")
-    flt.add_argument("--store", help="read from this store instead of files")
+    _add_source_args(flt)
     flt.add_argument("--country", action="append", help="country name or ISO code (repeatable)")
     flt.add_argument("--admin1", action="append", help="oblast/region (repeatable)")
     flt.add_argument("--admin2", action="append", help="district (repeatable)")
@@ -86,8 +83,7 @@ def register(sub) -> None:
     flt.add_argument("--event-type", action="append", help="event or sub-event type (repeatable)")
     flt.add_argument("--verification", action="append", help="verification state (repeatable)")
     flt.add_argument("--min-confidence", type=float, help="minimum confidence 0–1")
-    flt.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
-    flt.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"))
+    _add_output_args(flt)
     flt.set_defaults(handler=_filter)
 
     join = sub.add_parser(
@@ -100,8 +96,19 @@ def register(sub) -> None:
     join.add_argument("--store", help="take the records from this store instead")
     join.add_argument("--max-km", type=float, default=25.0, help="largest distance (default 25)")
     join.add_argument("--max-days", type=float, default=3.0, help="largest date gap (default 3)")
-    join.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
+    _add_output_args(join)
     join.set_defaults(handler=_join)
+
+
+def _add_source_args(parser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    parser.add_argument("--store", help="read from this store instead of files")
+
+
+def _add_output_args(parser) -> None:
+    parser.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
+    parser.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"),
+                        help="output format (default: from the extension)")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -331,7 +338,7 @@ def _join(args: argparse.Namespace) -> int:
     text = _load([args.text_events], None)
     records = _load([args.records] if args.records else [], args.store)
     joined = join_events(text, records, max_km=args.max_km, max_days=args.max_days)
-    write_events(joined, args.output)
+    write_events(joined, args.output, format=args.format)
     kinds = joined["match_kind"].fillna("").value_counts().to_dict()
     print(f"geomap: {len(text)} text events, {len(records)} records: "
           f"{kinds.get('duplicate_of', 0)} duplicate_of, {kinds.get('corroborates', 0)} "
