@@ -9,18 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-# Column order of every events table geomap writes.
-EVENT_COLUMNS: list[str] = [
-    "event_id", "report_id", "event_date", "end_date", "date_precision",
-    "event_type", "sub_event_type", "actor1", "actor2",
-    "country", "admin1", "admin2", "location", "latitude", "longitude",
-    "geo_precision", "geonameid",
-    "killed", "wounded", "killed_or_wounded", "missing", "captured",
-    "fatalities_low", "fatalities_best", "fatalities_high",
-    "claimed_by", "verification", "source", "source_url", "published",
-    "notes", "confidence", "needs_review",
-]
-
 VERIFICATION_STATES = (
     "claimed", "unverified", "denied", "confirmed_by_other_side", "independently_verified",
 )
@@ -84,4 +72,5 @@ class EventRecord:
         return asdict(self)
 
 
-assert [f.name for f in fields(EventRecord)] == EVENT_COLUMNS
+# Column order of every events table geomap writes: the fields of EventRecord.
+EVENT_COLUMNS: list[str] = [f.name for f in fields(EventRecord)]
