@@ -100,7 +100,7 @@ _TYPE_WORDS = {
     "oblast", "region", "province", "raion", "rayon", "district", "krai", "kray",
     "hromada", "republic", "okrug", "municipality", "territorial", "community", "urban",
     "settlement", "village", "selo", "city", "town", "the", "of", "rural", "municipal",
-    "oblast'", "avtonomnyy", "respublika", "gorod", "poselok", "obl", "area", "county",
+    "avtonomnyy", "respublika", "gorod", "poselok", "obl", "area", "county",
     "governorate", "state", "silrada", "selsoviet", "autonomous", "peoples", "people's",
 }
 

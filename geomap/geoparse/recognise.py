@@ -27,8 +27,6 @@ _DATELINE = re.compile(
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _OPENERS = ('"', "“", "‘", ":")
 _SKIP = object()  # phrase consumed without producing a place
-_ABBREVIATIONS = {"dec", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "gen", "lt", "col",
-                  "mr", "mrs", "ms", "dr", "st", "u.s", "no", "vs", "approx", "km"}
 
 
 @dataclass(eq=False, slots=True)
