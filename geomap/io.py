@@ -25,6 +25,7 @@ import pandas as pd
 
 from geomap.errors import InputError
 from geomap.events.records import point_coords
+from geomap.gazetteer.record import gazetteer_attribution
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
            ".kml": "kml"}
@@ -100,8 +101,8 @@ def provenance(gdf: pd.DataFrame, extra: dict | None = None) -> dict:
         if others:
             attribution.append(
                 "Events geoparsed from news reports by geomap; each row's 'source' and "
-                "'source_url' name its report. Gazetteer: GeoNames (CC BY 4.0) and the sources "
-                "in gazetteer/SOURCES.md")
+                "'source_url' name its report")
+            attribution.append(gazetteer_attribution())
     meta = {
         "generator": f"geomap {__version__}",
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -72,11 +72,11 @@ def test_admin_units_are_places(gazetteer):
 
 
 def test_ukrainian_village_known_only_to_ocha_sits_at_its_hromada(gazetteer):
-    # Loknia (Yunakivka hromada) has no coordinates in cities500 or the border pack
-    hits = gazetteer.search("Loknia", admin1="Sumy Oblast")
+    # Moskalivshchyna (Sadivska hromada) has no point in any embedded source
+    hits = gazetteer.search("Moskalivshchyna", admin1="Sumy Oblast")
     ocha = [c.place for c in hits if c.place.located_by == "hromada-centroid"]
     assert ocha, [c.place for c in hits]
-    assert any(p.admin3 == "Yunakivska hromada" for p in ocha)
+    assert any(p.admin3 == "Sadivska hromada" for p in ocha)
 
 
 def test_fuzzy_fallback_scores_typos_lower(gazetteer):

@@ -31,15 +31,20 @@ def _zip(tmp_path, name, member, source):
 
 def test_country_zip_adds_villages_and_keeps_known_names(private_gazetteer, tmp_path):
     gz = private_gazetteer
-    assert not [c for c in gz.search("Kurilovka", country="RU")
-                if c.place.admin1 == "Kursk Oblast"]
+    (before,) = [c.place for c in gz.search("Kurilovka", country="RU")
+                 if c.place.admin1 == "Kursk Oblast"]
+    assert before.id == "ru:2464"  # the Russian pack's village, no GeoNames id
     ru_zip = _zip(tmp_path, "RU.zip", "RU.txt", FIXTURES / "RU.txt")
     summary = gz.import_files([ru_zip])
     (info,) = [v for k, v in summary.items() if k.endswith("RU.txt")]
     assert info["rows"] == 4 and info["imported"] == 3  # the stream (class H) is skipped
-    kurilovka = gz.search("Kurilovka", admin1="Kursk Oblast")[0].place
+    found = [c.place for c in gz.search("Kurilovka", admin1="Kursk Oblast")]
+    assert len(found) == 1  # one record: the dump's id, the pack's point and codes
+    kurilovka = found[0]
     assert kurilovka.id == "9990001" and kurilovka.admin2 == "Sudzhansky District"
-    assert kurilovka.source == "geonames-import"
+    assert (kurilovka.lat, kurilovka.lon) == (before.lat, before.lon)
+    assert kurilovka.official_code == before.official_code
+    assert kurilovka.source == "geonames-import+ru-pack"
     sudzha = gz.get("486816")
     assert sudzha.feature_code == "PPLA2"  # the dump's richer feature code
     assert "Суджа" in sudzha.alternatenames and "border-pack" in sudzha.source
@@ -75,7 +80,7 @@ def test_malformed_line_names_file_and_line_and_changes_nothing(private_gazettee
     with pytest.raises(InputError, match=r"RU\.txt, line 3: expected 19"):
         gz.import_files([bad])
     assert gz.info()["records"] == before
-    assert not [c for c in gz.search("Kurilovka", admin1="Kursk Oblast")]
+    assert [c.place.id for c in gz.search("Kurilovka", admin1="Kursk Oblast")] == ["ru:2464"]
     assert gz.search("Sudzha")[0].place.name == "Sudzha"  # the index still answers
 
 

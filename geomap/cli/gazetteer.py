@@ -22,7 +22,7 @@ def register(sub) -> None:
     search.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. RU")
     search.add_argument("--admin1", help="first-level unit, e.g. 'Kursk Oblast' or RU-KRS")
     search.add_argument("--near", help="prefer places near LAT,LON")
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--limit", type=int, default=25, help="at most this many candidates")
     search.add_argument("--format", choices=("table", "jsonl"), default="table")
     search.set_defaults(handler=_search)
 
@@ -90,7 +90,7 @@ def _print_table(rows: list[tuple]) -> None:
 
 def _info(args: argparse.Namespace) -> int:
     from geomap.gazetteer import Gazetteer
-    from geomap.gazetteer.record import SOURCE_LABELS
+    from geomap.gazetteer.record import ATTRIBUTION, SOURCE_LABELS
 
     info = Gazetteer.default().info()
     if args.format == "json":
@@ -103,6 +103,9 @@ def _info(args: argparse.Namespace) -> int:
     for source, count in sorted(info["counts"].items(), key=lambda kv: -kv[1]):
         labels = "; ".join(SOURCE_LABELS.get(s, s) for s in source.split("+"))
         print(f"  {count:>9,}  {source}  — {labels}")
+    print("attribution (credit these when showing or exporting the data):")
+    for line in ATTRIBUTION.values():
+        print(f"  {line}")
     for imp in info["imports"]:
         print(f"imported: {imp['file']} ({imp['kind']}, {imp['imported']:,} of {imp['rows']:,} rows, "
               f"{imp['date']})")

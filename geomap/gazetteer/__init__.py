@@ -244,6 +244,25 @@ class Gazetteer:
                 out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))
         return out
 
+    def within(self, lat: float, lon: float, radius_km: float,
+               feature_class: str | None = "P") -> list[tuple[Place, float]]:
+        """Records within ``radius_km`` of a point, nearest first, with their distance (km)."""
+        dlat = radius_km / 111.0
+        dlon = radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
+        sql = "SELECT * FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+        params: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+        if feature_class:
+            sql += f" AND feature_class IN ({','.join('?' * len(feature_class))})"
+            params += list(feature_class)
+        out = []
+        for row in self._con.execute(sql, params):
+            place = row_to_place(row)
+            km = haversine_km(lat, lon, place.lat, place.lon)
+            if km <= radius_km:
+                out.append((place, km))
+        out.sort(key=lambda pk: pk[1])
+        return out
+
     # -- information -----------------------------------------------------------
     def info(self) -> dict:
         meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())

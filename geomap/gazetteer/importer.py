@@ -26,8 +26,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from geomap.errors import InputError
-from geomap.gazetteer.harmonize import HARMONISED_COUNTRIES, assign_admin_from_polygons
-from geomap.gazetteer.index import connect, progress, row_to_place, write_places
+from geomap.gazetteer.harmonize import (
+    HARMONISED_COUNTRIES,
+    POINT_QUALITY,
+    SAME_PLACE_KM,
+    assign_admin_from_polygons,
+)
+from geomap.gazetteer.index import (
+    STRICT,
+    connect,
+    haversine_km,
+    progress,
+    row_to_place,
+    write_places,
+)
+from geomap.gazetteer.normalize import strict_key
 from geomap.gazetteer.record import Place
 
 GEONAME_COLUMNS = 19
@@ -203,9 +216,20 @@ def _write_batch(con, batch: list[Place]) -> int:
 
 
 def _keep_existing_knowledge(con, place: Place) -> None:
-    """An imported record replacing an embedded one keeps the names the index had."""
+    """An imported record replacing an embedded one keeps the names the index had.
+
+    A settlement a data pack already has (same name, same country, within
+    ``SAME_PLACE_KM``, no GeoNames id) becomes one record: the import's id, the pack's
+    better point, names, hierarchy and codes.
+    """
     row = con.execute("SELECT * FROM places WHERE id=?", (place.id,)).fetchone()
     if row is None:
+        twin = _pack_twin(con, place)
+        if twin is None:
+            return
+        con.execute("DELETE FROM names WHERE place=(SELECT rid FROM places WHERE id=?)", (twin.id,))
+        con.execute("DELETE FROM places WHERE id=?", (twin.id,))
+        _fold_pack_record(place, twin)
         return
     old = row_to_place(row)
     place.alternatenames = list(dict.fromkeys([*place.alternatenames, *old.alternatenames]))
@@ -216,6 +240,36 @@ def _keep_existing_knowledge(con, place: Place) -> None:
     place.admin3 = place.admin3 or old.admin3
     if old.country == "UA" and old.admin2:  # post-2020 raion from OCHA
         place.admin2, place.admin2_code = old.admin2, old.admin2_code
+
+
+def _pack_twin(con, place: Place) -> Place | None:
+    if place.feature_class != "P" or not strict_key(place.name):
+        return None
+    rows = con.execute(
+        "SELECT p.* FROM names n JOIN places p ON p.rid = n.place WHERE n.key=? AND n.kind=? "
+        "AND p.country=? AND p.geonameid IS NULL AND p.feature_class='P'",
+        (strict_key(place.name), STRICT, place.country)).fetchall()
+    best, best_km = None, SAME_PLACE_KM
+    for r in rows:
+        other = row_to_place(r)
+        km = haversine_km(place.lat, place.lon, other.lat, other.lon)
+        if km <= best_km:
+            best, best_km = other, km
+    return best
+
+
+def _fold_pack_record(place: Place, pack: Place) -> None:
+    place.alternatenames = list(dict.fromkeys([*place.alternatenames, pack.name,
+                                               *pack.alternatenames]))
+    if POINT_QUALITY.get(pack.source.split("+")[0], 1) > POINT_QUALITY["geonames-import"]:
+        place.lat, place.lon = pack.lat, pack.lon
+    place.admin2 = pack.admin2 or place.admin2
+    place.admin2_code = pack.admin2_code or place.admin2_code
+    place.admin3 = pack.admin3 or place.admin3
+    place.official_code = pack.official_code
+    place.population = place.population or pack.population
+    place.source = f"geonames-import+{pack.source}"
+    place.provenance = f"id: GeoNames {place.geonameid}; {pack.provenance}"
 
 
 def _import_alternate_names(con, label: str, lines) -> dict:

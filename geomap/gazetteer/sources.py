@@ -260,7 +260,7 @@ def ua_settlements(oblasts: dict[str, str]) -> Iterator[Place]:
             admin2=f"{raion['name_en']} Raion" if raion else "",
             admin3=f"{h['name_en']} hromada", alternatenames=[s["name_uk"]],
             source="ocha-cod-hromada-centroid", located_by="hromada-centroid",
-        )
+        )  # provenance is written when it stays at the centroid (harmonize)
 
 
 _FEATURE_CODES = {"city": "PPLA2", "town": "PPL", "village": "PPL", "hamlet": "PPLL"}
@@ -288,4 +288,5 @@ def border_pack(admin1_codes: dict[str, str]) -> Iterator[Place]:
             source="border-pack",
             alternatenames=[a for a in alts if a and a != display],
             note=f"{row['feature']}; {row['source_url']}; {row['note']}".strip("; "),
+            provenance=f"point, name, district: border settlements pack, {row['source_url']}",
         )
