@@ -3,7 +3,7 @@
     python bench/ged_accuracy.py [../shared/data/events/ucdp_ged_ukraine_2014-2021.csv]
 
 GED's own coordinates are the reference; only rows GED itself places at a named place or
-near one (``where_prec`` ≤ 2) are scored.  Prints the share within 25 km, the median error
+near one (``where_prec`` ≤ 2) are scored.  Prints the shares within 5 and 25 km, the median error
 and the share placed at hromada precision.
 """
 
@@ -24,7 +24,7 @@ DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/events/ucdp_
 
 def main(path: str | Path = DEFAULT) -> dict:
     result = geocode_table(str(path), location_column="where_coordinates",
-                           admin1_column="adm_1", country_column="country")
+                           admin1_column="adm_1", admin2_column="adm_2", country_column="country")
     table = result.table
     scored = (pd.to_numeric(table["where_prec"], errors="coerce") <= 2).to_numpy()
     lat, lon = table["latitude"].to_numpy(float), table["longitude"].to_numpy(float)
@@ -37,6 +37,7 @@ def main(path: str | Path = DEFAULT) -> dict:
     figures = {
         "rows": int(len(table)),
         "rows_where_prec_le_2": int(scored.sum()),
+        "within_5km": round(float((km[scored] <= 5).mean()), 4),
         "within_25km": round(float((km[scored] <= 25).mean()), 4),
         "median_km": round(float(np.median(km[scored])), 2),
         "share_at_hromada_precision": round(float(at_hromada[scored].mean()), 4),

@@ -33,12 +33,21 @@ def test_seed_vorozhba_and_kurilovka_never_snap_to_far_namesakes(seed):
         for m in by_text(seed, name):
             assert m.place is not None and m.place.country == "RU"
             assert m.place.admin1 == "Kursk Oblast", m.place
+            assert m.place.admin2 == "Sudzhansky District"
             assert haversine_km(m.lat, m.lon, *SUDZHA) < 20  # not the oblast centre 80 km away
-            assert m.precision == 2 and m.needs_review
-            assert "Sudzhansky District" in m.reason
-        assert m.alternatives  # raw namesakes kept for review
-    vorozhba = by_text(seed, "Vorozhba")[0]
-    assert any(a.place.admin1 == "Sumy Oblast" for a in vorozhba.alternatives)
+            assert m.precision == 1
+    kurilovka = by_text(seed, "Kurilovka")[0]
+    assert haversine_km(kurilovka.lat, kurilovka.lon, 51.1442, 35.2700) < 2
+
+
+def test_seed_vorozhba_is_read_as_vorobzha_for_review(seed):
+    # English reports spelt Воробжа (Vorobzha, Sudzhansky District) "Vorozhba", which is
+    # also a town in Ukraine's Sumy Oblast
+    m = by_text(seed, "Vorozhba")[0]
+    assert haversine_km(m.lat, m.lon, 51.1617, 35.4906) < 2
+    assert m.read_as == "Vorobzha" and m.needs_review
+    assert "Vorozhba" in m.reason and "Vorobzha" in m.reason
+    assert any(a.place.admin1 == "Sumy Oblast" for a in m.alternatives)
 
 
 def test_seed_kursk_in_border_region_phrase_is_the_oblast(seed, seed_text):
@@ -111,9 +120,11 @@ def test_multiword_hyphenated_and_unknown_names_are_reported():
     mentions = geoparse(text)
     bs = by_text(mentions, "Bolshoye Soldatskoye")[0]
     assert bs.place.admin1 == "Kursk Oblast" and bs.precision == 1
-    nd = by_text(mentions, "Nikolayevo-Darino")[0]  # not in the gazetteer: kept, flagged
-    assert nd.needs_review and nd.precision in (2, 3)
-    assert nd.place is None or nd.place.admin1 == "Kursk Oblast"
+    nd = by_text(mentions, "Nikolayevo-Darino")[0]  # the Russian pack's village
+    assert nd.place.admin2 == "Sudzhansky District" and nd.precision == 1
+    unknown = by_text(geoparse("Shelling hit the village of Zzyzxovka near Sudzha."),
+                      "Zzyzxovka")[0]  # no such name: kept, flagged
+    assert unknown.needs_review and unknown.precision in (2, 3, None)
 
 
 def test_dateline_and_transliteration():
@@ -136,11 +147,20 @@ def test_co_mentioned_places_disambiguate_namesakes():
     assert "km from" in m.reason
 
 
-def test_ukrainian_village_at_its_hromada_with_the_oblast_named():
+def test_ukrainian_village_at_its_own_point_with_its_hromada():
     text = "A drone hit the village of Loknia in Sumy Oblast, near Yunakivka."
     m = by_text(geoparse(text), "Loknia")[0]
+    assert m.place.admin1 == "Sumy Oblast" and m.precision == 1
+    assert m.place.admin3 == "Yunakivska hromada"  # not Loknia of Konotop Raion, 110 km west
+    yunakivka = by_text(geoparse(text), "Yunakivka")[0]
+    assert haversine_km(m.lat, m.lon, yunakivka.lat, yunakivka.lon) < 6
+
+
+def test_ukrainian_village_known_only_to_ocha_sits_at_its_hromada():
+    text = "Russian drones struck the village of Moskalivshchyna in Sumy Oblast."
+    m = by_text(geoparse(text), "Moskalivshchyna")[0]
     assert m.place.admin1 == "Sumy Oblast" and m.precision == 2
-    assert m.place.admin3 == "Yunakivska hromada" and "hromada" in m.reason
+    assert m.place.admin3 == "Sadivska hromada" and "hromada" in m.reason
 
 
 def test_geoparse_many_in_parallel_matches_serial(seed_text):

@@ -260,8 +260,11 @@ def _is_country(m) -> bool:
 
 
 def _is_fallback(m) -> bool:
-    """The mention names a settlement the gazetteer placed at its district/region."""
+    """The mention names a settlement placed at its district/region, or read as another
+    spelling: the row keeps the name the report wrote."""
     place = getattr(m, "place", None)
+    if place is not None and getattr(m, "read_as", ""):
+        return True
     return (place is not None and place.is_admin and getattr(m, "kind", "place") != "admin"
             and _core(place.name) != _core(m.text))
 
@@ -570,6 +573,9 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             review = True
         elif place is None or not getattr(m, "resolved", place is not None):
             notes.append(f"location '{m.text}' not resolved: {getattr(m, 'reason', '')}".rstrip(": "))
+            review = True
+        elif getattr(m, "read_as", ""):
+            notes.append(f"'{m.text}' read as {place.name} ({place.hierarchy()})")
             review = True
         elif _is_fallback(m):
             notes.append(f"'{m.text}' placed at {place.name} ({place.hierarchy()}): the "

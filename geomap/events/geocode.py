@@ -42,8 +42,9 @@ _NEAR_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NEAR_SUFFIX = re.compile(
-    r"\s+(?:airport|air\s*base|airbase|area|outskirts|vicinity|railway station|station|"
-    r"checkpoint|bridge|district\s+of\s+the\s+city)$",
+    r"\s+(?:(?:international\s+)?airport|air\s*base|airbase|airfield|area|outskirts|vicinity|"
+    r"railway station|station|(?:border\s+)?checkpoint|border post|bridge|monument|"
+    r"district\s+of\s+the\s+city)$",
     re.IGNORECASE,
 )
 

@@ -42,6 +42,7 @@ class PlaceMention:
     reason: str = ""
     alternatives: list[Candidate] = field(default_factory=list)
     sentence: int = 0
+    read_as: str = ""  # a spelling the text did not write ("Vorobzha" for "Vorozhba")
 
     @property
     def lat(self) -> float | None:
@@ -74,5 +75,6 @@ class PlaceMention:
             "resolved": self.resolved,
             "needs_review": self.needs_review,
             "reason": self.reason,
+            "read_as": self.read_as,
             "alternatives": [c.to_dict() for c in self.alternatives],
         }

@@ -25,16 +25,21 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
 
 from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.index import haversine_km
-from geomap.gazetteer.normalize import core_name
+from geomap.gazetteer.normalize import core_name, has_cyrillic, strict_key
 from geomap.gazetteer.record import Candidate, Place
 from geomap.geoparse.mention import PlaceMention, Span
 
 _EARTH_KM = 6371.0088
 _LOCAL_GAP = re.compile(r"^(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
+DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
+_CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
+NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
 _SMALL_PLACE = 50_000
 _TINY_PLACE = 5_000
 _SCORES_EXACTISH = 0.97  # exact name or one of the record's alternate names
@@ -52,6 +57,10 @@ class Context:
     anchors: list[tuple[int, Place]] = field(default_factory=list)  # (span index, place)
     sentence_of: dict[int, int] = field(default_factory=dict)  # span index → sentence
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
+    district_centres: list[Place] = field(default_factory=list)  # of districts not in the index
+    qualifiers: dict[int, Place] = field(default_factory=dict)  # span → oblast named after it
+    # before any place is sure: each span's nearby other names' candidates
+    neighbours: dict[int, list[Place]] = field(default_factory=dict)
 
     def focus_distance(self, place: Place, exclude: int) -> tuple[float, Place | None]:
         """Distance (km) to the nearest co-mentioned place of another name, and that place."""
@@ -84,6 +93,7 @@ class Scored:
     fits: bool
     reasons: list[str]
     confidence: float | None = None
+    needs_review: bool = False
 
 
 def _is_country(p: Place) -> bool:
@@ -125,8 +135,15 @@ class Resolver:
                     unit = scored.candidate.place
                     (ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2).append(unit)
                     ctx.countries[unit.country] += 0.5
-        self._bare_region_names(spans, cands, chosen, ctx)
-        # pass 2: settlements without proximity; confident ones become anchors
+        self._oblast_qualifiers(spans, cands, chosen, ctx, text)
+        self._bare_region_names(spans, cands, chosen, ctx, text)
+        regions = list(dict.fromkeys(a.admin1_code for a in ctx.admin1 if a.admin1_code))[:3]
+        for i, span in enumerate(spans):  # namesakes inside the named regions, however many
+            if chosen[i] is None and span.kind == "place" and len(cands[i]) >= self.limit:
+                for code in regions:
+                    cands[i] = _merge_candidates(cands[i], self._candidates(span, admin1=code))
+        # pass 2: settlements by the namesakes of their neighbours; confident ones anchor
+        ctx.neighbours = _neighbour_candidates(spans, cands, chosen)
         for i, span in enumerate(spans):
             if chosen[i] is None and cands[i]:
                 scored = self._rank(i, span, cands[i], ctx, spans, text)
@@ -142,6 +159,10 @@ class Resolver:
                     chosen[i] = best
                     best.reasons.append(_margin_reason(scored))
                     _set_confidence(best, scored)
+        # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
+        for i, span in enumerate(spans):
+            if chosen[i] is None and span.kind == "place" and span.role == "location":
+                chosen[i] = self._near_miss(i, span, cands[i], ctx)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))]
 
     def resolve_name(self, name: str, country: str | None = None, admin1: str | None = None,
@@ -150,14 +171,23 @@ class Resolver:
         """Resolve one name with a records row's own context (for ``geocode``)."""
         span = Span(name, 0, len(name), kind=kind)
         cands = self._candidates(span, country=country, fuzzy=True)
+        if admin1:  # a common name has more namesakes than one search returns
+            cands = _merge_candidates(cands, self._candidates(span, country=country,
+                                                              fuzzy=True, admin1=admin1))
         ctx = Context(origin="given in the row")
         if country:
             ctx.countries[country.upper()] += 2
         for level, value in (("ADM1", admin1), ("ADM2", admin2)):
             if value:
-                unit = self._admin_unit(value, level, country, admin1 if level == "ADM2" else None)
+                city = level == "ADM2" and _CITY_AREA.search(value)
+                unit = None if city else self._admin_unit(
+                    value, level, country, admin1 if level == "ADM2" else None)
                 if unit is not None:
                     (ctx.admin1 if level == "ADM1" else ctx.admin2).append(unit)
+                elif level == "ADM2":  # a former raion ("Shakhtarsk raion"): near its centre
+                    centre = self._district_centre(value, country, admin1)
+                    if centre is not None:
+                        ctx.district_centres.append(centre)
         if near:
             ctx.anchors.append((-1, Place("near", "given point", near[0], near[1])))
         scored = []
@@ -174,22 +204,23 @@ class Resolver:
 
     # -- candidates ----------------------------------------------------------
     def _candidates(self, span: Span, country: str | None = None,
-                    fuzzy: bool | None = None) -> list[Candidate]:
+                    fuzzy: bool | None = None, admin1: str | None = None) -> list[Candidate]:
         if span.kind == "adjectival":
             return []
         if fuzzy is None:  # in running text, only names a trigger vouches for ("village of X")
             fuzzy = span.trigger in ("village", "town", "city") or span.kind == "admin"
-        key = (span.text, span.kind, country, fuzzy)
+        key = (span.text, span.kind, country, fuzzy, admin1)
         if key not in self._cache:
             if len(self._cache) > 50_000:
                 self._cache.clear()
-            self._cache[key] = self._search(span, country, fuzzy)
+            self._cache[key] = self._search(span, country, fuzzy, admin1)
         return self._cache[key]
 
-    def _search(self, span: Span, country: str | None, fuzzy: bool) -> list[Candidate]:
+    def _search(self, span: Span, country: str | None, fuzzy: bool,
+                admin1: str | None = None) -> list[Candidate]:
         name = span.text if span.kind != "facility" else span.text.split()[0]
         feature = "A" if span.kind == "admin" else None
-        found = self.gazetteer.search(name, country=country, limit=self.limit,
+        found = self.gazetteer.search(name, country=country, admin1=admin1, limit=self.limit,
                                       feature_class=feature, fuzzy=fuzzy)
         if span.kind == "admin" and not found:
             found = self.gazetteer.search(core_name(name) or name, country=country,
@@ -202,6 +233,23 @@ class Resolver:
                                        feature_class="A"):
             if c.place.feature_code == level or (level == "ADM2" and c.place.feature_code == "ADM3"):
                 return c.place
+        return None
+
+    def _district_centre(self, district: str, country: str | None,
+                         admin1: str | None) -> Place | None:
+        """The town a district is named after, when the district itself is unknown.
+
+        Raions are named after their centre; the pre-2020 Ukrainian raions that event
+        data still uses (and renamed ones) are not units in the gazetteer, but their
+        centres are settlements.
+        """
+        core = core_name(district)
+        if not core or not admin1:
+            return None
+        for c in self.gazetteer.search(core, country=country, admin1=admin1, limit=5,
+                                       feature_class="P"):
+            if c.score >= 0.7 and c.place.population >= 1_000:
+                return replace(c.place, name=f"{c.place.name} (centre of {district})")
         return None
 
     # -- scoring -------------------------------------------------------------
@@ -221,26 +269,87 @@ class Resolver:
                 best = Scored(c, total, p.is_admin, [f"{span.text!r} names an administrative unit"])
         return best if best and best.fits else None
 
-    def _bare_region_names(self, spans, cands, chosen, ctx: Context) -> None:
-        """'Kursk' alone means the region where the text also says 'Kursk region'."""
+    def _bare_region_names(self, spans, cands, chosen, ctx: Context, text: str) -> None:
+        """A bare oblast-capital name is the city, unless this mention says region.
+
+        Decided per mention: "the Sumy governor", "the Kursk incursion", "region of
+        Kursk" are the oblast; "in Sumy", "Sumy's mayor", "the city of Sumy" the city,
+        even where the text also says "Sumy region".  A text that names the region and
+        then speaks of "the (border) region" in the mention's own sentence means it.
+        """
         region_cores = {core_name(p.name): p for p in ctx.admin1}
         for i, span in enumerate(spans):
-            if chosen[i] is not None or span.kind != "place" or not cands[i]:
+            if (chosen[i] is not None or span.kind != "place" or not cands[i]
+                    or span.role != "location"):
+                continue
+            after = text[span.end:span.end + 40]
+            before = text[max(0, span.start - 20):span.start]
+            if _CITY_CUE_AFTER.match(after) or _CITY_CUE_BEFORE.search(before):
                 continue
             unit = region_cores.get(core_name(span.text))
-            region_trigger = span.trigger.startswith("admin:")
-            if unit is None and not region_trigger:
+            if span.trigger.startswith("admin:"):
+                why = "named as a region"
+            elif _REGION_CUE_AFTER.match(after):
+                why = f"'{span.text}{_REGION_CUE_AFTER.match(after).group(0).rstrip()}' speaks of the region"
+            elif unit is not None and _ANAPHORIC_REGION.search(_sentence_around(text, span)):
+                why = "the text names the region and its sentence speaks of 'the region'"
+            else:
                 continue
             for c in cands[i]:
                 if c.place.feature_code == "ADM1" and (unit is None or c.place.id == unit.id):
-                    why = ("the text calls it a region elsewhere" if unit is not None
-                           else "named as a region")
                     chosen[i] = Scored(c, c.score, True, [why])
                     break
 
+    def _oblast_qualifiers(self, spans, cands, chosen, ctx: Context, text: str) -> None:
+        """"Yampil, Donetsk" and "Hoptivka (Kharkiv)": the second name is the oblast.
+
+        Event coders and Ukrainian officials qualify a village by its oblast's name,
+        which is also a city's.  The pair is read so when the first name has a
+        settlement in that oblast and is no big city itself ("Kyiv, Kharkiv" is a list).
+        The oblast becomes a hard constraint on the village and no place of its own.
+        """
+        for i in range(len(spans) - 1):
+            span, other = spans[i], spans[i + 1]
+            if (span.kind != "place" or other.kind not in ("place", "admin")
+                    or other.sentence != span.sentence or not cands[i]):
+                continue
+            gap = text[span.end:other.start]
+            if gap.strip() not in (",", "(") or _LIST_CONTINUES.match(text[other.end:]):
+                continue
+            if any(c.place.population >= 100_000 or c.place.feature_code == "ADM1"
+                   for c in cands[i][:3]):
+                continue  # a city or region of its own: a list, not a qualifier
+            oblast = self._oblast_named(other.text)
+            if oblast is None or (other.kind == "admin" and chosen[i + 1] is not None
+                                  and chosen[i + 1].candidate.place.id != oblast.id):
+                continue
+            inside = self._candidates(span, admin1=oblast.admin1_code)
+            if not any(not c.place.is_admin and c.score >= 0.95 for c in inside):
+                continue
+            cands[i] = _merge_candidates(cands[i], inside)
+            ctx.qualifiers[i] = oblast
+            other.role = "qualifier"
+            found = next((c for c in cands[i + 1] if c.place.id == oblast.id), None)
+            chosen[i + 1] = Scored(found or Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
+                                   [f"'{other.text}' after {span.text} names the oblast"])
+
+    def _oblast_named(self, name: str) -> Place | None:
+        """The first-level unit whose core name this is ('Donetsk' → Donetsk Oblast)."""
+        core = core_name(name)
+        for c in self.gazetteer.search(name, feature_class="A", limit=5, fuzzy=False):
+            if c.place.feature_code == "ADM1" and core_name(c.place.name) == core:
+                return c.place
+        return None
+
     def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
         local = _local_hint(i, spans, text, self)
-        focus = ctx.focus_distances([c.place for c in cands], i)
+        if i in ctx.qualifiers:
+            oblast = ctx.qualifiers[i]
+            local = (oblast.admin1_code, local[1], oblast.country)
+        places = [c.place for c in cands]
+        focus = ctx.focus_distances(places, i)
+        if not any(j != i for j, _ in ctx.anchors) and i in ctx.neighbours:
+            focus = _nearest(places, ctx.neighbours[i])
         scored = [self._score(i, span, c, ctx, local, f) for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
@@ -266,7 +375,7 @@ class Resolver:
             if admin_matches(local_admin1, p.admin1, p.admin1_code):
                 total += 0.6
                 if ctx.origin == Context.origin:
-                    reasons.append(f"{local_admin1} named next to it")
+                    reasons.append(f"{p.admin1 or local_admin1} named next to it")
             else:
                 fits = False
         if local_admin2:
@@ -289,6 +398,14 @@ class Resolver:
         if any(p.admin2 and admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
+        if ctx.district_centres and not p.is_admin:
+            centre = ctx.district_centres[0]
+            km = haversine_km(p.lat, p.lon, centre.lat, centre.lon)
+            if km <= DISTRICT_RADIUS_KM:
+                total += 0.3
+                reasons.append(f"{km:.0f} km from {centre.name}")
+            else:
+                total -= 0.2
         # co-mentioned places
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
@@ -329,6 +446,55 @@ class Resolver:
                            else f"outside the regions {ctx.origin}")
         return Scored(c, total, fits, reasons)
 
+    def _near_miss(self, i: int, span: Span, cands: list[Candidate],
+                   ctx: Context) -> Scored | None:
+        """A settlement among the co-mentioned places whose name is one spelling away.
+
+        English reports misspell villages they know from a Telegram post ("Vorozhba" for
+        Воробжа/Vorobzha next to Plekhovo and Martynovka); when no namesake of the name
+        as written fits the article, a name one edit (or one swapped letter group) away
+        inside the focus is the likelier reading.  Returned for review, never silently.
+        """
+        key = strict_key(span.text)
+        siblings = _co_mentioned(i, span, ctx)
+        focus = [(p, f"{p.name}") for p in siblings] or [
+            (u, u.name) for u in ctx.admin2 if u.located_by != "point"]
+        if len(key) < 5 or not focus:
+            return None
+        lat = sum(p.lat for p, _ in focus) / len(focus)
+        lon = sum(p.lon for p, _ in focus) / len(focus)
+        spread = max(haversine_km(lat, lon, p.lat, p.lon) for p, _ in focus)
+        best: tuple | None = None
+        taken = {p.id for p in siblings} | {c.place.id for c in cands}
+        for place, km in self.gazetteer.within(lat, lon, NEAR_MISS_KM + spread):
+            if place.id in taken or place.is_admin:
+                continue
+            for name in (place.name, *place.alternatenames):
+                if not name or has_cyrillic(name):
+                    continue
+                other = strict_key(name)
+                if other == key or not _one_spelling_away(key, other):
+                    continue
+                rank = (fuzz.ratio(key, other), -km)
+                if best is None or rank > best[0]:
+                    best = (rank, place, name, km)
+        if best is None:
+            return None
+        _, place, name, km = best
+        anchor = min(focus, key=lambda f: haversine_km(place.lat, place.lon, f[0].lat, f[0].lon))
+        cyrillic = next((n for n in place.alternatenames if has_cyrillic(n)), "")
+        read_as = f"{place.name} ({cyrillic})" if cyrillic else place.name
+        why = (f"{span.text!r} read as {read_as}, one spelling away, "
+               f"{haversine_km(place.lat, place.lon, anchor[0].lat, anchor[0].lon):.0f} km from "
+               f"{anchor[1]}")
+        if cands:
+            far = min((c.place for c in cands),
+                      key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
+            why += (f"; the exact-name {far.name} ({far.admin1 or far.country}, {far.country}) "
+                    f"is {haversine_km(lat, lon, far.lat, far.lon):.0f} km away")
+        cand = Candidate(place, 0.75, name, "near-miss")
+        return Scored(cand, 0.75, True, [why], confidence=0.6, needs_review=True)
+
     # -- output --------------------------------------------------------------
     def _mention(self, i, spans, cands, chosen: Scored | None, ctx: Context,
                  fallback_units: bool = False) -> PlaceMention:
@@ -346,6 +512,9 @@ class Resolver:
                 m.precision = 2
             else:
                 m.precision = 1
+            m.needs_review = chosen.needs_review
+            if chosen.candidate.match == "near-miss":
+                m.read_as = chosen.candidate.matched_name
             reasons = list(dict.fromkeys(r for r in chosen.reasons if r))
             if span.kind == "facility":
                 reasons.insert(0, f"facility {span.text!r}: placed at {p.name}, not the facility "
@@ -411,6 +580,54 @@ class Resolver:
         return None
 
 
+NEIGHBOUR_SENTENCES = 2  # names this many sentences apart can vouch for each other
+_NEIGHBOUR_CANDIDATES = 25
+
+
+def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]],
+                          chosen: list) -> dict[int, list[Place]]:
+    """For each unresolved place span, the settlement candidates of the other names nearby.
+
+    Names reported together lie together: a Sudzha among Goncharovka and Martynovka is
+    the Kursk town, not the Buryat hamlet, even before any of the three is sure.  Only
+    spans within ``NEIGHBOUR_SENTENCES`` count, which keeps long texts linear.
+    """
+    by_sentence: dict[int, list[int]] = {}
+    for j, span in enumerate(spans):
+        if span.kind == "place" and chosen[j] is None and cands[j]:
+            by_sentence.setdefault(span.sentence, []).append(j)
+    out: dict[int, list[Place]] = {}
+    for i, span in enumerate(spans):
+        if span.kind != "place" or chosen[i] is not None or not cands[i]:
+            continue
+        own = core_name(span.text)
+        pool: dict[str, Place] = {}
+        for sentence in range(span.sentence - NEIGHBOUR_SENTENCES,
+                              span.sentence + NEIGHBOUR_SENTENCES + 1):
+            for j in by_sentence.get(sentence, ()):
+                if core_name(spans[j].text) == own:
+                    continue
+                for c in cands[j][:_NEIGHBOUR_CANDIDATES]:
+                    if not c.place.is_admin and c.score >= 0.95:
+                        pool.setdefault(c.place.id, c.place)
+        if pool:
+            out[i] = list(pool.values())
+    return out
+
+
+def _nearest(places: list[Place], others: list[Place]) -> list[tuple[float, Place | None]]:
+    """Distance (km) from each place to the nearest of ``others`` of another name."""
+    lat1 = np.radians([p.lat for p in places])[:, None]
+    lon1 = np.radians([p.lon for p in places])[:, None]
+    lat2 = np.radians([o.lat for o in others])[None, :]
+    lon2 = np.radians([o.lon for o in others])[None, :]
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+    best = km.argmin(axis=1)
+    return [(float(km[r, b]), others[b]) for r, b in enumerate(best)]
+
+
 def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
     """Settlements mentioned with this one: same sentence, else the article's main cluster."""
     places = [(j, p) for j, p in ctx.anchors if j != i and not p.is_admin]
@@ -425,6 +642,28 @@ def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
         return [q for _, q in places if haversine_km(p.lat, p.lon, q.lat, q.lon) <= FOCUS_KM]
 
     return max((neighbours(p) for _, p in places), key=len)
+
+
+_CITY_CUE_AFTER = re.compile(r"^(?:'s|’s)\s+(?:mayor|city\b|city council|city military)",
+                             re.IGNORECASE)
+_CITY_CUE_BEFORE = re.compile(r"\b(?:city|town|centre|center|downtown|mayor)\s+of\s+(?:the\s+)?$",
+                              re.IGNORECASE)
+_REGION_CUE_AFTER = re.compile(
+    r"^(?:(?:'s|’s)?\s*(?:regional\s+)?(?:governor|oblast administration|regional administration|"
+    r"military administration)|\s+(?:incursion|offensive|counteroffensive|counter-offensive|"
+    r"operation|salient|border area|borderlands))\b", re.IGNORECASE)
+_ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|oblast)\b(?!\s+of)",
+                               re.IGNORECASE)
+_LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
+
+
+def _sentence_around(text: str, span: Span, reach: int = 300) -> str:
+    """The sentence a span stands in (cut at '.', '!' or '?' within ``reach`` characters)."""
+    start = max(0, span.start - reach)
+    left = max(text.rfind(". ", start, span.start), text.rfind("\n", start, span.start))
+    ends = [k for k in (text.find(". ", span.end, span.end + reach),
+                        text.find("\n", span.end, span.end + reach)) if k >= 0]
+    return text[left + 1 if left >= 0 else start: min(ends) if ends else span.end + reach]
 
 
 def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
@@ -455,6 +694,21 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
                     admin1 = c.place.admin1
                     break
     return admin1, admin2, country
+
+
+def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
+    seen = {c.place.id for c in first}
+    return first + [c for c in more if c.place.id not in seen]
+
+
+def _one_spelling_away(a: str, b: str) -> bool:
+    """One edit apart, or (names of 7+ letters) one letter group moved: Vorozhba/Vorobzha."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    if Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    return min(len(a), len(b)) >= 7 and Indel.distance(a, b, score_cutoff=2) <= 2 \
+        and sorted(a) == sorted(b)
 
 
 def _margin_reason(scored: list[Scored]) -> str:
