@@ -14,6 +14,7 @@ import datetime as _dt
 import json
 import math
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -40,6 +41,74 @@ ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com
 
 
 # --------------------------------------------------------------------------- atomic
+def check_output_path(path: str | os.PathLike) -> Path:
+    """Raise ``InputError`` unless ``path`` can be written as a file (checked before work)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory; give an output file name", path=str(path))
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("output directory does not exist", path=str(path))
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError("output directory is not writable", path=str(path))
+    return path
+
+
+_TMP_MARK = ".tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that killed writes of ``path`` left behind.
+
+    A temporary file is ``.NAME.<pid>.<random>.tmp<suffix>``; it is stale when process
+    ``pid`` no longer runs on this machine.  Names without a pid (older geomap) count as
+    stale after a day.  Returns the removed paths.
+    """
+    import time
+
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    prefix = _temp_prefix(path)
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix) or _TMP_MARK not in name[len(prefix):]:
+            continue
+        middle = name[len(prefix):].split(".", 1)[0]
+        if middle.isdigit():
+            stale = not _pid_alive(int(middle))
+        else:
+            try:
+                stale = time.time() - entry.stat().st_mtime > 86400
+            except OSError:
+                continue
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists under another user (or unknowable): keep its file
+    return True
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path next to ``path``; move it over ``path`` only on success.
@@ -47,12 +116,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     The temporary file keeps ``path``'s suffix so drivers that look at it (GDAL) work.
     On any exception the temporary file is removed and ``path`` is left untouched.
     """
-    path = Path(path)
+    path = check_output_path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError("output directory does not exist", path=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
-                               dir=directory)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
+                               suffix=f"{_TMP_MARK}{path.suffix}", dir=directory)
     os.close(fd)
     os.unlink(tmp)  # writers (GDAL) want to create the file themselves
     try:
@@ -167,13 +235,45 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
                                 dataset_metadata=text_meta)
 
 
-def _write_csv(gdf: gpd.GeoDataFrame, path: str) -> None:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def neutralise_formula(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with ``'`` (OWASP).
+
+    Cells starting with ``= + - @``, TAB or CR are prefixed; numbers (also ``-5`` written
+    as text) and non-text values are returned unchanged.
+    """
+    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER_RE.match(value):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names cannot run as formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_formula)
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike, escape: bool = True) -> None:
+    """Write any table as CSV atomically; ``escape`` neutralises formula cells."""
+    if escape:
+        df = neutralise_formulas(df)
+    with atomic_open(path, "w", newline="") as fh:
+        df.to_csv(fh, index=False)
+
+
+def _write_csv(gdf: gpd.GeoDataFrame, path: str, escape: bool = True) -> None:
     x, y = point_coords(gdf)
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).copy()
     df["latitude"] = np.where(np.isfinite(y), y, df["latitude"])
     df["longitude"] = np.where(np.isfinite(x), x, df["longitude"])
-    with atomic_open(path, "w", newline="") as fh:
-        df.to_csv(fh, index=False)
+    write_csv(df, path, escape)
 
 
 def _kml_text(v) -> str:
@@ -269,7 +369,8 @@ def detect_format(path: str | os.PathLike, format: str | None = None) -> str:
     return FORMATS[ext]
 
 
-def write_events(gdf, path, format: str | None = None, metadata: dict | None = None) -> Path:
+def write_events(gdf, path, format: str | None = None, metadata: dict | None = None,
+                 csv_escape: bool = True) -> Path:
     """Write events atomically as GeoJSON (RFC 7946), GeoPackage, CSV or KML.
 
     Parameters
@@ -277,6 +378,8 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     gdf : events GeoDataFrame (or anything ``events_to_gdf`` accepts).
     path : output file; the format comes from its extension unless ``format`` is given.
     metadata : extra provenance entries (merged into the generated metadata).
+    csv_escape : in CSV, prefix text cells that start with ``= + - @``, TAB or CR with
+        ``'`` so spreadsheets do not run them as formulas (turn off for pipelines).
 
     Returns
     -------
@@ -291,7 +394,7 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     elif fmt == "gpkg":
         _write_gpkg(gdf, str(path), meta)
     elif fmt == "csv":
-        _write_csv(gdf, str(path))
+        _write_csv(gdf, str(path), csv_escape)
     else:
         _write_kml(gdf, str(path), meta)
     return path

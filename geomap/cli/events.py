@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from geomap.cli.argtypes import non_negative_int
 from geomap.errors import InputError
 
 _TABLE_COLUMNS = [("event_id", 18), ("event_date", 10), ("end_date", 10), ("location", 14),
@@ -44,7 +45,10 @@ def register(sub) -> None:
                         help="write events to .geojson, .gpkg, .csv or .kml instead of stdout")
     parser.add_argument("--format", choices=("table", "jsonl"), default=None,
                         help="stdout format (default: table on a terminal, jsonl otherwise)")
-    parser.add_argument("-j", "--jobs", type=int, default=1,
+    parser.add_argument("--no-csv-escape", action="store_true",
+                        help="with -o .csv: write cells as they are (default: text starting "
+                        "with = + - @ TAB or CR gets a leading ')")
+    parser.add_argument("-j", "--jobs", type=non_negative_int, default=1,
                         help="process articles on N cores (0: all cores)")
     parser.set_defaults(handler=_run)
 
@@ -142,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
 
         out = write_events(events_to_gdf(records), args.output,
                            metadata={"generator": "geomap events",
-                                     "inputs": [Path(f).name for f in args.files]})
+                                     "inputs": [Path(f).name for f in args.files]},
+                           csv_escape=not args.no_csv_escape)
         print(f"geomap: {len(records)} event rows from {len(args.files)} file(s) -> {out}",
               file=sys.stderr)
         return 0
