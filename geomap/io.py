@@ -239,14 +239,27 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
+def _formula_like(text: str) -> bool:
+    core = text.lstrip("'")
+    return core[:1] in _FORMULA_START and not _NUMBER_RE.match(core)
+
+
 def neutralise_formula(value):
     """A text cell a spreadsheet would run as a formula, prefixed with ``'`` (OWASP).
 
-    Cells starting with ``= + - @``, TAB or CR are prefixed; numbers (also ``-5`` written
-    as text) and non-text values are returned unchanged.
+    Cells starting with ``= + - @``, TAB or CR are prefixed (and, so that
+    ``restore_formula`` is exact, cells that already start with ``'`` before one of
+    them); numbers (also ``-5`` written as text) and non-text values are unchanged.
     """
-    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER_RE.match(value):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
+    return value
+
+
+def restore_formula(value):
+    """The inverse of ``neutralise_formula`` (for CSV files geomap wrote)."""
+    if isinstance(value, str) and value[:1] == "'" and _formula_like(value):
+        return value[1:]
     return value
 
 
@@ -276,47 +289,75 @@ def _write_csv(gdf: gpd.GeoDataFrame, path: str, escape: bool = True) -> None:
     write_csv(df, path, escape)
 
 
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_KML_CHUNK = 5000  # placemarks serialised per step: memory stays flat for any row count
+
+
 def _kml_text(v) -> str:
+    """A cell as XML-safe text (characters XML 1.0 forbids become U+FFFD)."""
     v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    return _XML_ILLEGAL_RE.sub("\ufffd", str(v))
+
+
+def _kml_plain(text) -> str:
+    """Text a KML viewer shows as written: viewers render ``name``/``description`` as
+    HTML, so the text is HTML-escaped (and then XML-escaped by the serialiser)."""
+    import html
+
+    return html.escape(_kml_text(text), quote=False)
+
+
+def _kml_placemark(rec: dict, lon: float, lat: float) -> ET.Element:
+    pm = ET.Element("Placemark", id=_xml_id(rec.get("event_id")))
+    label = rec.get("location") or rec.get("event_id") or ""
+    if rec.get("event_date"):
+        label = f"{label} ({rec['event_date']})"
+    ET.SubElement(pm, "name").text = _kml_plain(label)
+    desc = " — ".join(str(rec.get(k)) for k in ("event_type", "notes") if rec.get(k))
+    ET.SubElement(pm, "description").text = _kml_plain(desc)
+    ET.SubElement(pm, "styleUrl").text = "#geomap-event"
+    if rec.get("event_date"):
+        span = ET.SubElement(pm, "TimeSpan")
+        ET.SubElement(span, "begin").text = _kml_text(rec["event_date"])
+        ET.SubElement(span, "end").text = _kml_text(rec.get("end_date") or rec["event_date"])
+    ext = ET.SubElement(pm, "ExtendedData")
+    for k, v in rec.items():
+        data = ET.SubElement(ext, "Data", name=_kml_text(k))
+        ET.SubElement(data, "value").text = _kml_text(v)
+    if math.isfinite(lon) and math.isfinite(lat):
+        point = ET.SubElement(pm, "Point")
+        ET.SubElement(point, "coordinates").text = f"{lon:.7f},{lat:.7f}"
+    return pm
+
+
+# The balloon shows only the (escaped) name and description, never ExtendedData values
+# as HTML; the values stay plain data for tools that read the file back.
+_KML_STYLE = ('<Style id="geomap-event"><BalloonStyle><text><![CDATA[<b>$[name]</b><br/>'
+              '$[description]]]></text></BalloonStyle></Style>')
 
 
 def _write_kml(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
-    ET.register_namespace("", KML_NS)
-    q = f"{{{KML_NS}}}"
-    root = ET.Element(f"{q}kml")
-    doc = ET.SubElement(root, f"{q}Document")
-    ET.SubElement(doc, f"{q}name").text = Path(path).stem
-    ET.SubElement(doc, f"{q}description").text = json.dumps(meta, ensure_ascii=False, indent=1)
+    """KML 2.2, written placemark by placemark (memory does not grow with the row count)."""
     x, y = point_coords(gdf)
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    for rec, lon, lat in zip(props.to_dict("records"), x, y, strict=True):
-        pm = ET.SubElement(doc, f"{q}Placemark", id=_xml_id(rec.get("event_id")))
-        label = rec.get("location") or rec.get("event_id") or ""
-        if rec.get("event_date"):
-            label = f"{label} ({rec['event_date']})"
-        ET.SubElement(pm, f"{q}name").text = _kml_text(label)
-        desc = " — ".join(str(rec.get(k)) for k in ("event_type", "notes") if rec.get(k))
-        ET.SubElement(pm, f"{q}description").text = desc
-        if rec.get("event_date"):
-            span = ET.SubElement(pm, f"{q}TimeSpan")
-            ET.SubElement(span, f"{q}begin").text = str(rec["event_date"])
-            ET.SubElement(span, f"{q}end").text = str(rec.get("end_date") or rec["event_date"])
-        ext = ET.SubElement(pm, f"{q}ExtendedData")
-        for k, v in rec.items():
-            data = ET.SubElement(ext, f"{q}Data", name=str(k))
-            ET.SubElement(data, f"{q}value").text = _kml_text(v)
-        if math.isfinite(lon) and math.isfinite(lat):
-            point = ET.SubElement(pm, f"{q}Point")
-            ET.SubElement(point, f"{q}coordinates").text = f"{lon:.7f},{lat:.7f}"
-    tree = ET.ElementTree(root)
-    ET.indent(tree, space=" ")
-    with atomic_open(path, "wb") as fh:
-        tree.write(fh, encoding="utf-8", xml_declaration=True)
+    head = ET.Element("Document")
+    ET.SubElement(head, "name").text = _kml_plain(Path(path).stem)
+    ET.SubElement(head, "description").text = _kml_plain(
+        json.dumps(meta, ensure_ascii=False, indent=1))
+    head_xml = ET.tostring(head, encoding="unicode").removesuffix("</Document>")
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<kml xmlns="{KML_NS}">\n')
+        fh.write(head_xml + "\n" + _KML_STYLE + "\n")
+        for start in range(0, len(props), _KML_CHUNK):
+            chunk = props.iloc[start:start + _KML_CHUNK].to_dict("records")
+            for i, rec in enumerate(chunk, start):
+                fh.write(ET.tostring(_kml_placemark(rec, x[i], y[i]), encoding="unicode"))
+                fh.write("\n")
+        fh.write("</Document>\n</kml>\n")
 
 
 def _xml_id(value) -> str:
@@ -324,33 +365,72 @@ def _xml_id(value) -> str:
     return text if text[:1].isalpha() or text[:1] == "_" else f"e_{text}"
 
 
-def kml_to_frame(path: str) -> pd.DataFrame:
-    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) as a DataFrame."""
+def read_kml(path: str) -> tuple[pd.DataFrame, list]:
+    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) and the problems.
+
+    The file is parsed with ``defusedxml`` (no entity expansion, no external entities:
+    KML from outside is untrusted).  A placemark whose ``<coordinates>`` are not
+    ``lon,lat[,alt]`` numbers is reported and left out; the others are kept.  The frame's
+    ``_line`` column is each placemark's 1-based number in the file.
+    """
+    import html
+
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    from geomap.events.tables import Problem
+
     try:
-        tree = ET.parse(path)
+        tree = DET.parse(path)
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(f"not valid KML/XML: {exc}", path=path, line=line) from exc
-    rows = []
+    except DefusedXmlException as exc:
+        raise InputError(f"refused unsafe XML ({type(exc).__name__}: entities and DTDs are not "
+                         "allowed in KML)", path=path) from None
+    rows, problems = [], []
+    number = 0
     for pm in tree.iter():
-        if not pm.tag.endswith("Placemark"):
+        if not isinstance(pm.tag, str) or not pm.tag.endswith("Placemark"):
             continue
+        number += 1
         row: dict = {}
         for el in pm.iter():
+            if not isinstance(el.tag, str):
+                continue
             if el.tag.endswith("}Data") or el.tag == "Data":
-                value = next((c.text for c in el if c.tag.endswith("value")), None)
-                row[el.get("name")] = value or ""
+                value = next((c.text for c in el if isinstance(c.tag, str)
+                              and c.tag.endswith("value")), None)
+                row[str(el.get("name"))] = value or ""
             elif el.tag.endswith("SimpleData"):
-                row[el.get("name")] = el.text or ""
+                row[str(el.get("name"))] = el.text or ""
         if "location" not in row:
-            name = next((c.text for c in pm if c.tag.endswith("name")), "")
-            row["location"] = name or ""
-        coords = next((el.text for el in pm.iter() if el.tag.endswith("coordinates")), None)
+            name = next((c.text for c in pm if isinstance(c.tag, str) and c.tag.endswith("name")),
+                        "")
+            row["location"] = html.unescape(name or "")
+        coords = next((el.text for el in pm.iter()
+                       if isinstance(el.tag, str) and el.tag.endswith("coordinates")), None)
         if coords and coords.strip():
             parts = coords.strip().split()[0].split(",")
+            try:
+                lon, lat = (float(v) for v in parts[:2])
+                if len(parts) not in (2, 3):
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(path, number, "coordinates",
+                                        f"placemark coordinates {coords.strip()[:80]!r} are not "
+                                        "lon,lat[,alt]; placemark skipped"))
+                continue
             row["longitude"], row["latitude"] = parts[0], parts[1]
+        row["_line"] = number
         rows.append(row)
-    return pd.DataFrame(rows).fillna("")
+    return pd.DataFrame(rows).fillna(""), problems
+
+
+def kml_to_frame(path: str) -> pd.DataFrame:
+    """Placemarks of a KML file as a DataFrame (``read_kml`` without the problems)."""
+    frame, _ = read_kml(path)
+    return frame.drop(columns="_line", errors="ignore")
 
 
 # --------------------------------------------------------------------------- public
