@@ -65,32 +65,9 @@ def _check_date(value: str, path: str, field: str, line: int | None = None) -> s
 
 def _metadata(txt: Path) -> dict:
     """The sibling ``.json`` of an article, validated."""
-    meta_path = txt.with_suffix(".json")
-    if not meta_path.exists():
-        return {}
-    try:
-        meta = json.loads(meta_path.read_text("utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path=str(meta_path), line=exc.lineno) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path=str(meta_path)) from None
-    if not isinstance(meta, dict):
-        raise InputError("expected a JSON object", path=str(meta_path), line=1)
-    for key in ("published", "url", "outlet", "title"):
-        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            raise InputError(f"expected a string, got {type(meta[key]).__name__}",
-                             path=str(meta_path), field=key)
-    if meta.get("published"):
-        line = _line_of(meta_path, '"published"')
-        meta["published"] = _check_date(meta["published"], str(meta_path), "published", line)
-    return meta
+    from geomap.events.sidecar import read_sidecar
 
-
-def _line_of(path: Path, needle: str) -> int | None:
-    for i, line in enumerate(path.read_text("utf-8-sig").splitlines(), 1):
-        if needle in line:
-            return i
-    return None
+    return read_sidecar(txt)
 
 
 def _read_text(name: str) -> str:
