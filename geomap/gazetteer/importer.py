@@ -50,7 +50,7 @@ def detect_kind(path: Path, member: str | None = None) -> str:
 
 MAX_LINE_CHARS = 1 << 20  # no GeoNames row is near 1 MiB; a longer "line" is not a dump
 MAX_RATIO = 200  # GeoNames zips inflate ~4x; far beyond that is a zip bomb
-_RATIO_FLOOR = 64 << 20  # small archives may inflate more (repetitive test data)
+_RATIO_FLOOR = 8 << 20  # small archives may inflate more (repetitive test data)
 _CHUNK = 1 << 16
 _READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
                      zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}

@@ -6,7 +6,7 @@ recogniser should see plus an offset map, so every span found in it can be repor
 with offsets into the *original* text:
 
 * format characters (zero-width space/joiners, word joiner, BOM, soft hyphen, bidi
-  controls: Unicode category Cf) are removed;
+  controls: Unicode category Cf) are removed, lone surrogates become U+FFFD;
 * NFC composes base letters with their combining marks; marks NFC cannot compose
   (stress accents on a Latin transliteration: "Plekho\u0301vo") are removed;
 * a line written in capitals ("THE VILLAGE OF KURILOVKA") is true-cased word by word:
@@ -124,6 +124,8 @@ def normalise_text(text: str, is_name: Callable[[str], bool] | None = None) -> N
             if len(cluster) == 1 and unicodedata.category(cluster) == "Cf":
                 j = k
                 continue
+            if unicodedata.category(cluster[0]) == "Cs":  # a lone surrogate: not text
+                cluster = "\ufffd" + cluster[1:]
             composed = unicodedata.normalize("NFC", cluster)
             composed = "".join(c for c in composed if not unicodedata.combining(c))
             for c in composed:
@@ -138,6 +140,8 @@ def normalise_text(text: str, is_name: Callable[[str], bool] | None = None) -> N
     out = "".join(chars)
     if caps or _has_caps_line(out):
         out = _truecase_caps_lines(out, is_name)
+    if out == text:  # nothing to map
+        return NormalisedText(text, text, array("q"), array("q"))
     return NormalisedText(text, out, starts, ends)
 
 
