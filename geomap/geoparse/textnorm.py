@@ -74,7 +74,7 @@ class NormalisedText:
 
     @property
     def changed(self) -> bool:
-        return len(self.starts) > 0
+        return self.text != self.original
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``(start, end)`` of ``text[start:end]``."""
@@ -121,13 +121,11 @@ def normalise_text(text: str, is_name: Callable[[str], bool] | None = None) -> N
                 base_start = starts[-1]
                 cluster = text[base_start:k]
                 _pop_last(chars, starts, ends)
-            if len(cluster) == 1 and unicodedata.category(cluster) == "Cf":
-                j = k
-                continue
             if unicodedata.category(cluster[0]) == "Cs":  # a lone surrogate: not text
                 cluster = "\ufffd" + cluster[1:]
             composed = unicodedata.normalize("NFC", cluster)
-            composed = "".join(c for c in composed if not unicodedata.combining(c))
+            composed = "".join(c for c in composed if not unicodedata.combining(c)
+                               and unicodedata.category(c) != "Cf")
             for c in composed:
                 chars.append(c)
                 starts.append(base_start)
