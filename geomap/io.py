@@ -311,27 +311,44 @@ def _kml_plain(text) -> str:
     return html.escape(_kml_text(text), quote=False)
 
 
-def _kml_placemark(rec: dict, lon: float, lat: float) -> ET.Element:
-    pm = ET.Element("Placemark", id=_xml_id(rec.get("event_id")))
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _kml_value(v) -> str:
+    if type(v) is str:  # the common case, without jsonable's checks
+        return _esc(_XML_ILLEGAL_RE.sub("\ufffd", v))
+    return _esc(_kml_text(v))
+
+
+def _kml_placemark(rec: dict, lon: float, lat: float, names: dict | None = None) -> str:
+    """One ``<Placemark>`` as XML text (built as a string, faster than ElementTree);
+    ``names`` caches the escaped ``Data name`` attribute of each column."""
+    from xml.sax.saxutils import quoteattr
+
+    escape = _esc
+    if names is None:
+        names = {k: quoteattr(_kml_text(k)) for k in rec}
     label = rec.get("location") or rec.get("event_id") or ""
     if rec.get("event_date"):
         label = f"{label} ({rec['event_date']})"
-    ET.SubElement(pm, "name").text = _kml_plain(label)
     desc = " — ".join(str(rec.get(k)) for k in ("event_type", "notes") if rec.get(k))
-    ET.SubElement(pm, "description").text = _kml_plain(desc)
-    ET.SubElement(pm, "styleUrl").text = "#geomap-event"
+    parts = [f"<Placemark id={quoteattr(_xml_id(rec.get('event_id')))}>",
+             f"<name>{escape(_kml_plain(label))}</name>",
+             f"<description>{escape(_kml_plain(desc))}</description>",
+             "<styleUrl>#geomap-event</styleUrl>"]
     if rec.get("event_date"):
-        span = ET.SubElement(pm, "TimeSpan")
-        ET.SubElement(span, "begin").text = _kml_text(rec["event_date"])
-        ET.SubElement(span, "end").text = _kml_text(rec.get("end_date") or rec["event_date"])
-    ext = ET.SubElement(pm, "ExtendedData")
-    for k, v in rec.items():
-        data = ET.SubElement(ext, "Data", name=_kml_text(k))
-        ET.SubElement(data, "value").text = _kml_text(v)
+        begin = escape(_kml_text(rec["event_date"]))
+        end = escape(_kml_text(rec.get("end_date") or rec["event_date"]))
+        parts.append(f"<TimeSpan><begin>{begin}</begin><end>{end}</end></TimeSpan>")
+    parts.append("<ExtendedData>")
+    parts.extend(f"<Data name={names[k]}><value>{_kml_value(v)}</value></Data>"
+                 for k, v in rec.items())
+    parts.append("</ExtendedData>")
     if math.isfinite(lon) and math.isfinite(lat):
-        point = ET.SubElement(pm, "Point")
-        ET.SubElement(point, "coordinates").text = f"{lon:.7f},{lat:.7f}"
-    return pm
+        parts.append(f"<Point><coordinates>{lon:.7f},{lat:.7f}</coordinates></Point>")
+    parts.append("</Placemark>\n")
+    return "".join(parts)
 
 
 # The balloon shows only the (escaped) name and description, never ExtendedData values
@@ -349,14 +366,16 @@ def _write_kml(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
     ET.SubElement(head, "description").text = _kml_plain(
         json.dumps(meta, ensure_ascii=False, indent=1))
     head_xml = ET.tostring(head, encoding="unicode").removesuffix("</Document>")
+    from xml.sax.saxutils import quoteattr
+
+    names = {k: quoteattr(_kml_text(k)) for k in props.columns}
     with atomic_open(path, "w", encoding="utf-8") as fh:
         fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<kml xmlns="{KML_NS}">\n')
         fh.write(head_xml + "\n" + _KML_STYLE + "\n")
         for start in range(0, len(props), _KML_CHUNK):
             chunk = props.iloc[start:start + _KML_CHUNK].to_dict("records")
-            for i, rec in enumerate(chunk, start):
-                fh.write(ET.tostring(_kml_placemark(rec, x[i], y[i]), encoding="unicode"))
-                fh.write("\n")
+            fh.write("".join(_kml_placemark(rec, x[i], y[i], names)
+                             for i, rec in enumerate(chunk, start)))
         fh.write("</Document>\n</kml>\n")
 
 
