@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from geomap.cli.argtypes import non_negative_int
-from geomap.errors import InputError
+from geomap.errors import InputError, printable
 
 _TABLE_COLUMNS = [("event_id", 18), ("event_date", 10), ("end_date", 10), ("location", 14),
                   ("sub_event_type", 22), ("actor1", 24), ("actor2", 24), ("killed", 6),
@@ -138,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _cell(value, width: int) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(value, limit=width + 1)
     return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
 
 
