@@ -211,6 +211,9 @@ def test_fuzz_gpkg_bytes_as_input_and_as_store(capsys, tmp_path, raw):
     code, err = run(capsys, "export", src, "-o", tmp_path / "out.geojson")
     assert_clean(code, err)
     before = src.read_bytes()
+    code, err = run(capsys, "export", "--store", src, "-o", tmp_path / "out.csv")
+    assert_clean(code, err, allowed=(0, 2))
+    assert src.read_bytes() == before  # reading a store never changes it
     code, err = run(capsys, "ingest", GED, "--store", src, "--no-geocode")
     assert_clean(code, err)
     if code == 2:

@@ -84,6 +84,12 @@ def test_a_directory_as_input_or_output(capsys, tmp_path):
     assert code == 2 and "is a directory" in error_line(err)
     code, _, err = run(capsys, "export", GED, "-o", tmp_path)
     assert code == 2 and f"{tmp_path}: is a directory" in error_line(err)
+    code, _, err = run(capsys, "events", tmp_path)
+    assert code == 2 and f"{tmp_path}: is a directory" in error_line(err)
+    code, _, err = run(capsys, "map", tmp_path, "-o", tmp_path / "m.html")
+    assert code == 2 and "is a directory" in error_line(err)
+    code, _, err = run(capsys, "zones", "--buffer", "Sudzha:10km", "-o", tmp_path)
+    assert code == 2 and f"{tmp_path}: is a directory" in error_line(err)
 
 
 @pytest.mark.parametrize("sidecar, field", [

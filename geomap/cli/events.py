@@ -76,6 +76,8 @@ def _read_text(name: str) -> str:
         label = "<stdin>"
     else:
         path = Path(name)
+        if path.is_dir():
+            raise InputError("is a directory; give article text files", path=name)
         if not path.is_file():
             raise InputError("no such file", path=name)
         data = path.read_bytes()
