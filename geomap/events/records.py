@@ -62,7 +62,7 @@ from geomap.events.layouts import (
     parse_columns_spec,
 )
 from geomap.events.schema import EVENT_COLUMNS, EventRecord
-from geomap.events.tables import Problem, Table, read_table
+from geomap.events.tables import Problem, Table, is_delimited_text, read_table
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
@@ -280,7 +280,7 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     layout = layout or detect_layout(table.columns)
     if layout not in ("ucdp", "acled", "geomap", "generic"):
         raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
-    if layout == "geomap" and Path(path).suffix.lower() not in _NOT_CSV:
+    if layout == "geomap" and is_delimited_text(path):
         _restore_formulas(table)
     mapping = layout_mapping(layout, table.columns)
     user = parse_columns_spec(columns)
@@ -312,9 +312,6 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     gdf = events_to_gdf(records)
     problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.severity != "error"))
     return RecordsResult(gdf, problems, layout, table.encoding, path, len(table.rows))
-
-
-_NOT_CSV = (".xlsx", ".xlsm", ".xls", ".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml")
 
 
 def _restore_formulas(table: Table) -> None:

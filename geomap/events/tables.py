@@ -296,15 +296,24 @@ def _read_vector(path: str) -> Table:
     return Table(header, rows, problems=problems, geometry_xy=xy or None)
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml")
+
+
+def is_delimited_text(path: str) -> bool:
+    """Whether ``read_table`` reads ``path`` as CSV/TSV (anything not a sheet or vector)."""
+    return Path(path).suffix.lower() not in SPREADSHEET_SUFFIXES + VECTOR_SUFFIXES
+
+
 def read_table(path: str, encoding: str | None = None) -> Table:
     """The header, rows and reading problems of a CSV/TSV, XLSX, KML or vector file.
 
     ``encoding`` (CSV only) overrides the detection of the text encoding.
     """
     ext = Path(path).suffix.lower()
-    if ext in (".xlsx", ".xlsm", ".xls"):
+    if ext in SPREADSHEET_SUFFIXES:
         return _read_xlsx(path)
-    if ext in (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml"):
+    if ext in VECTOR_SUFFIXES:
         if ext == ".kml":
             from geomap.io import read_kml
 
