@@ -267,8 +267,16 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names cannot run as formulas."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise_formula)
+        series = out[col]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        try:
+            first = series.str[:1]
+        except AttributeError:  # no text in the column
+            continue
+        mask = first.isin(_FORMULA_START + ("'",)).to_numpy(dtype=bool, na_value=False)
+        if mask.any():
+            out[col] = series.where(~mask, series[mask].map(neutralise_formula))
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
     return out
 

@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.errors import InputError
 from geomap.events.records import read_records
@@ -231,3 +233,16 @@ def test_zip_bombs_stop_at_a_cap_without_reading_the_member(index_copy, tmp_path
         _import(index_copy, path)
     assert exc.value.path == f"{path}:RU.txt"
     assert importer.MAX_LINE_CHARS == 1 << 20
+
+
+# --------------------------------------------------------------------------- formulas
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=st.text(alphabet=st.sampled_from("'=+-@\t\r0123456789.eE xA"), max_size=8)
+       | st.text(max_size=8))
+def test_formula_neutralising_is_safe_and_exactly_undone(text):
+    from geomap.io import neutralise_formula, restore_formula
+
+    safe = neutralise_formula(text)
+    assert restore_formula(safe) == text
+    if safe[:1] in ("=", "+", "-", "@", "\t", "\r"):  # left alone only when a number
+        float(safe)
