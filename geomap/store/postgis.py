@@ -157,7 +157,11 @@ class PostGISBackend(StoreBackend):
         except psycopg.Error as exc:
             raise GeomapError(f"cannot connect to PostgreSQL at {_redact(self.dsn)}: "
                               f"{str(exc).strip()}") from exc
-        self._ensure_schema(create)
+        try:
+            self._ensure_schema(create)
+        except BaseException:
+            self.con.close()
+            raise
 
     # ----------------------------------------------------------------- schema
     def _ident(self, suffix: str):
