@@ -14,6 +14,7 @@ import datetime as _dt
 import json
 import math
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -41,6 +42,74 @@ ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com
 
 
 # --------------------------------------------------------------------------- atomic
+def check_output_path(path: str | os.PathLike) -> Path:
+    """Raise ``InputError`` unless ``path`` can be written as a file (checked before work)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory; give an output file name", path=str(path))
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("output directory does not exist", path=str(path))
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError("output directory is not writable", path=str(path))
+    return path
+
+
+_TMP_MARK = ".tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that killed writes of ``path`` left behind.
+
+    A temporary file is ``.NAME.<pid>.<random>.tmp<suffix>``; it is stale when process
+    ``pid`` no longer runs on this machine.  Names without a pid (older geomap) count as
+    stale after a day.  Returns the removed paths.
+    """
+    import time
+
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    prefix = _temp_prefix(path)
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix) or _TMP_MARK not in name[len(prefix):]:
+            continue
+        middle = name[len(prefix):].split(".", 1)[0]
+        if middle.isdigit():
+            stale = not _pid_alive(int(middle))
+        else:
+            try:
+                stale = time.time() - entry.stat().st_mtime > 86400
+            except OSError:
+                continue
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists under another user (or unknowable): keep its file
+    return True
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path next to ``path``; move it over ``path`` only on success.
@@ -48,12 +117,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     The temporary file keeps ``path``'s suffix so drivers that look at it (GDAL) work.
     On any exception the temporary file is removed and ``path`` is left untouched.
     """
-    path = Path(path)
+    path = check_output_path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError("output directory does not exist", path=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
-                               dir=directory)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
+                               suffix=f"{_TMP_MARK}{path.suffix}", dir=directory)
     os.close(fd)
     os.unlink(tmp)  # writers (GDAL) want to create the file themselves
     try:
@@ -168,56 +236,156 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
                                 dataset_metadata=text_meta)
 
 
-def _write_csv(gdf: gpd.GeoDataFrame, path: str) -> None:
-    x, y = point_coords(gdf)
-    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).copy()
-    df["latitude"] = np.where(np.isfinite(y), y, df["latitude"])
-    df["longitude"] = np.where(np.isfinite(x), x, df["longitude"])
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _formula_like(text: str) -> bool:
+    core = text.lstrip("'")
+    return core[:1] in _FORMULA_START and not _NUMBER_RE.match(core)
+
+
+def neutralise_formula(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with ``'`` (OWASP).
+
+    Cells starting with ``= + - @``, TAB or CR are prefixed (and, so that
+    ``restore_formula`` is exact, cells that already start with ``'`` before one of
+    them); numbers (also ``-5`` written as text) and non-text values are unchanged.
+    """
+    if isinstance(value, str) and _formula_like(value):
+        return "'" + value
+    return value
+
+
+def restore_formula(value):
+    """The inverse of ``neutralise_formula`` (for CSV files geomap wrote)."""
+    if isinstance(value, str) and value[:1] == "'" and _formula_like(value):
+        return value[1:]
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names cannot run as formulas."""
+    out = df.copy()
+    for col in out.columns:
+        series = out[col]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        try:
+            first = series.str[:1]
+        except AttributeError:  # no text in the column
+            continue
+        mask = first.isin(_FORMULA_START + ("'",)).to_numpy(dtype=bool, na_value=False)
+        if mask.any():
+            out[col] = series.where(~mask, series[mask].map(neutralise_formula))
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike, escape: bool = True) -> None:
+    """Write any table as CSV atomically; ``escape`` neutralises formula cells."""
+    if escape:
+        df = neutralise_formulas(df)
     with atomic_open(path, "w", newline="") as fh:
         df.to_csv(fh, index=False)
 
 
+def _write_csv(gdf: gpd.GeoDataFrame, path: str, escape: bool = True) -> None:
+    x, y = point_coords(gdf)
+    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).copy()
+    df["latitude"] = np.where(np.isfinite(y), y, df["latitude"])
+    df["longitude"] = np.where(np.isfinite(x), x, df["longitude"])
+    write_csv(df, path, escape)
+
+
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_KML_CHUNK = 5000  # placemarks serialised per step: memory stays flat for any row count
+
+
 def _kml_text(v) -> str:
+    """A cell as XML-safe text (characters XML 1.0 forbids become U+FFFD)."""
     v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    return _XML_ILLEGAL_RE.sub("\ufffd", str(v))
+
+
+def _kml_plain(text) -> str:
+    """Text a KML viewer shows as written: viewers render ``name``/``description`` as
+    HTML, so the text is HTML-escaped (and then XML-escaped by the serialiser)."""
+    import html
+
+    return html.escape(_kml_text(text), quote=False)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _kml_value(v) -> str:
+    if type(v) is str:  # the common case, without jsonable's checks
+        return _esc(_XML_ILLEGAL_RE.sub("\ufffd", v))
+    return _esc(_kml_text(v))
+
+
+def _kml_placemark(rec: dict, lon: float, lat: float, names: dict | None = None) -> str:
+    """One ``<Placemark>`` as XML text (built as a string, faster than ElementTree);
+    ``names`` caches the escaped ``Data name`` attribute of each column."""
+    from xml.sax.saxutils import quoteattr
+
+    escape = _esc
+    if names is None:
+        names = {k: quoteattr(_kml_text(k)) for k in rec}
+    label = rec.get("location") or rec.get("event_id") or ""
+    if rec.get("event_date"):
+        label = f"{label} ({rec['event_date']})"
+    desc = " — ".join(str(rec.get(k)) for k in ("event_type", "notes") if rec.get(k))
+    parts = [f"<Placemark id={quoteattr(_xml_id(rec.get('event_id')))}>",
+             f"<name>{escape(_kml_plain(label))}</name>",
+             f"<description>{escape(_kml_plain(desc))}</description>",
+             "<styleUrl>#geomap-event</styleUrl>"]
+    if rec.get("event_date"):
+        begin = escape(_kml_text(rec["event_date"]))
+        end = escape(_kml_text(rec.get("end_date") or rec["event_date"]))
+        parts.append(f"<TimeSpan><begin>{begin}</begin><end>{end}</end></TimeSpan>")
+    parts.append("<ExtendedData>")
+    parts.extend(f"<Data name={names[k]}><value>{_kml_value(v)}</value></Data>"
+                 for k, v in rec.items())
+    parts.append("</ExtendedData>")
+    if math.isfinite(lon) and math.isfinite(lat):
+        parts.append(f"<Point><coordinates>{lon:.7f},{lat:.7f}</coordinates></Point>")
+    parts.append("</Placemark>\n")
+    return "".join(parts)
+
+
+# The balloon shows only the (escaped) name and description, never ExtendedData values
+# as HTML; the values stay plain data for tools that read the file back.
+_KML_STYLE = ('<Style id="geomap-event"><BalloonStyle><text><![CDATA[<b>$[name]</b><br/>'
+              '$[description]]]></text></BalloonStyle></Style>')
 
 
 def _write_kml(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
-    ET.register_namespace("", KML_NS)
-    q = f"{{{KML_NS}}}"
-    root = ET.Element(f"{q}kml")
-    doc = ET.SubElement(root, f"{q}Document")
-    ET.SubElement(doc, f"{q}name").text = Path(path).stem
-    ET.SubElement(doc, f"{q}description").text = json.dumps(meta, ensure_ascii=False, indent=1)
+    """KML 2.2, written placemark by placemark (memory does not grow with the row count)."""
     x, y = point_coords(gdf)
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    for rec, lon, lat in zip(props.to_dict("records"), x, y, strict=True):
-        pm = ET.SubElement(doc, f"{q}Placemark", id=_xml_id(rec.get("event_id")))
-        label = rec.get("location") or rec.get("event_id") or ""
-        if rec.get("event_date"):
-            label = f"{label} ({rec['event_date']})"
-        ET.SubElement(pm, f"{q}name").text = _kml_text(label)
-        desc = " — ".join(str(rec.get(k)) for k in ("event_type", "notes") if rec.get(k))
-        ET.SubElement(pm, f"{q}description").text = desc
-        if rec.get("event_date"):
-            span = ET.SubElement(pm, f"{q}TimeSpan")
-            ET.SubElement(span, f"{q}begin").text = str(rec["event_date"])
-            ET.SubElement(span, f"{q}end").text = str(rec.get("end_date") or rec["event_date"])
-        ext = ET.SubElement(pm, f"{q}ExtendedData")
-        for k, v in rec.items():
-            data = ET.SubElement(ext, f"{q}Data", name=str(k))
-            ET.SubElement(data, f"{q}value").text = _kml_text(v)
-        if math.isfinite(lon) and math.isfinite(lat):
-            point = ET.SubElement(pm, f"{q}Point")
-            ET.SubElement(point, f"{q}coordinates").text = f"{lon:.7f},{lat:.7f}"
-    tree = ET.ElementTree(root)
-    ET.indent(tree, space=" ")
-    with atomic_open(path, "wb") as fh:
-        tree.write(fh, encoding="utf-8", xml_declaration=True)
+    head = ET.Element("Document")
+    ET.SubElement(head, "name").text = _kml_plain(Path(path).stem)
+    ET.SubElement(head, "description").text = _kml_plain(
+        json.dumps(meta, ensure_ascii=False, indent=1))
+    head_xml = ET.tostring(head, encoding="unicode").removesuffix("</Document>")
+    from xml.sax.saxutils import quoteattr
+
+    names = {k: quoteattr(_kml_text(k)) for k in props.columns}
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<kml xmlns="{KML_NS}">\n')
+        fh.write(head_xml + "\n" + _KML_STYLE + "\n")
+        for start in range(0, len(props), _KML_CHUNK):
+            chunk = props.iloc[start:start + _KML_CHUNK].to_dict("records")
+            fh.write("".join(_kml_placemark(rec, x[i], y[i], names)
+                             for i, rec in enumerate(chunk, start)))
+        fh.write("</Document>\n</kml>\n")
 
 
 def _xml_id(value) -> str:
@@ -225,33 +393,72 @@ def _xml_id(value) -> str:
     return text if text[:1].isalpha() or text[:1] == "_" else f"e_{text}"
 
 
-def kml_to_frame(path: str) -> pd.DataFrame:
-    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) as a DataFrame."""
+def read_kml(path: str) -> tuple[pd.DataFrame, list]:
+    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) and the problems.
+
+    The file is parsed with ``defusedxml`` (no entity expansion, no external entities:
+    KML from outside is untrusted).  A placemark whose ``<coordinates>`` are not
+    ``lon,lat[,alt]`` numbers is reported and left out; the others are kept.  The frame's
+    ``_line`` column is each placemark's 1-based number in the file.
+    """
+    import html
+
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    from geomap.events.tables import Problem
+
     try:
-        tree = ET.parse(path)
+        tree = DET.parse(path)
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(f"not valid KML/XML: {exc}", path=path, line=line) from exc
-    rows = []
+    except DefusedXmlException as exc:
+        raise InputError(f"refused unsafe XML ({type(exc).__name__}: entities and DTDs are not "
+                         "allowed in KML)", path=path) from None
+    rows, problems = [], []
+    number = 0
     for pm in tree.iter():
-        if not pm.tag.endswith("Placemark"):
+        if not isinstance(pm.tag, str) or not pm.tag.endswith("Placemark"):
             continue
+        number += 1
         row: dict = {}
         for el in pm.iter():
+            if not isinstance(el.tag, str):
+                continue
             if el.tag.endswith("}Data") or el.tag == "Data":
-                value = next((c.text for c in el if c.tag.endswith("value")), None)
-                row[el.get("name")] = value or ""
+                value = next((c.text for c in el if isinstance(c.tag, str)
+                              and c.tag.endswith("value")), None)
+                row[str(el.get("name"))] = value or ""
             elif el.tag.endswith("SimpleData"):
-                row[el.get("name")] = el.text or ""
+                row[str(el.get("name"))] = el.text or ""
         if "location" not in row:
-            name = next((c.text for c in pm if c.tag.endswith("name")), "")
-            row["location"] = name or ""
-        coords = next((el.text for el in pm.iter() if el.tag.endswith("coordinates")), None)
+            name = next((c.text for c in pm if isinstance(c.tag, str) and c.tag.endswith("name")),
+                        "")
+            row["location"] = html.unescape(name or "")
+        coords = next((el.text for el in pm.iter()
+                       if isinstance(el.tag, str) and el.tag.endswith("coordinates")), None)
         if coords and coords.strip():
             parts = coords.strip().split()[0].split(",")
+            try:
+                lon, lat = (float(v) for v in parts[:2])
+                if len(parts) not in (2, 3):
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(path, number, "coordinates",
+                                        f"placemark coordinates {coords.strip()[:80]!r} are not "
+                                        "lon,lat[,alt]; placemark skipped"))
+                continue
             row["longitude"], row["latitude"] = parts[0], parts[1]
+        row["_line"] = number
         rows.append(row)
-    return pd.DataFrame(rows).fillna("")
+    return pd.DataFrame(rows).fillna(""), problems
+
+
+def kml_to_frame(path: str) -> pd.DataFrame:
+    """Placemarks of a KML file as a DataFrame (``read_kml`` without the problems)."""
+    frame, _ = read_kml(path)
+    return frame.drop(columns="_line", errors="ignore")
 
 
 # --------------------------------------------------------------------------- public
@@ -270,7 +477,8 @@ def detect_format(path: str | os.PathLike, format: str | None = None) -> str:
     return FORMATS[ext]
 
 
-def write_events(gdf, path, format: str | None = None, metadata: dict | None = None) -> Path:
+def write_events(gdf, path, format: str | None = None, metadata: dict | None = None,
+                 csv_escape: bool = True) -> Path:
     """Write events atomically as GeoJSON (RFC 7946), GeoPackage, CSV or KML.
 
     Parameters
@@ -278,6 +486,8 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     gdf : events GeoDataFrame (or anything ``events_to_gdf`` accepts).
     path : output file; the format comes from its extension unless ``format`` is given.
     metadata : extra provenance entries (merged into the generated metadata).
+    csv_escape : in CSV, prefix text cells that start with ``= + - @``, TAB or CR with
+        ``'`` so spreadsheets do not run them as formulas (turn off for pipelines).
 
     Returns
     -------
@@ -292,7 +502,7 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     elif fmt == "gpkg":
         _write_gpkg(gdf, str(path), meta)
     elif fmt == "csv":
-        _write_csv(gdf, str(path))
+        _write_csv(gdf, str(path), csv_escape)
     else:
         _write_kml(gdf, str(path), meta)
     return path

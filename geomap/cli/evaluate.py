@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from geomap.cli.argtypes import non_negative_int, positive_int
 from geomap.errors import InputError
 
 _CORPORA = ("lgl", "trnews", "geovirus", "gwn")
@@ -21,7 +22,7 @@ def register(sub) -> None:
         "for the geomap pipeline and naive baselines (see geomap/evaluate.py).")
     parser.add_argument("--corpus", default=",".join(_CORPORA),
                         help=f"comma-separated corpora (default: all of {','.join(_CORPORA)})")
-    parser.add_argument("--limit", type=int, help="only the first N articles of each corpus")
+    parser.add_argument("--limit", type=positive_int, help="only the first N articles of each corpus")
     parser.add_argument("--systems", default=",".join(_DEFAULT_SYSTEMS),
                         help="comma-separated systems to run (default: the first four): geomap = "
                         "recogniser+resolver, rec+top = recogniser + top gazetteer candidate, "
@@ -31,7 +32,7 @@ def register(sub) -> None:
     parser.add_argument("--corpora-dir",
                         help="directory with lgl.xml, TR-News.xml, GeoVirus.xml, GWN.xml "
                         "(default $GEOMAP_BENCHMARKS_DIR or ../shared/benchmarks/geoparsing)")
-    parser.add_argument("--jobs", type=int, default=1,
+    parser.add_argument("--jobs", type=non_negative_int, default=1,
                         help="worker processes (0 = all cores; default 1)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=_eval)

@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from geomap.errors import InputError
+from geomap.cli.argtypes import non_negative_int
+from geomap.errors import InputError, printable
 
 _TABLE_COLUMNS = [("event_id", 18), ("event_date", 10), ("end_date", 10), ("location", 14),
                   ("sub_event_type", 22), ("actor1", 24), ("actor2", 24), ("killed", 6),
@@ -44,7 +45,10 @@ def register(sub) -> None:
                         help="write events to .geojson, .gpkg, .csv or .kml instead of stdout")
     parser.add_argument("--format", choices=("table", "jsonl"), default=None,
                         help="stdout format (default: table on a terminal, jsonl otherwise)")
-    parser.add_argument("-j", "--jobs", type=int, default=1,
+    parser.add_argument("--no-csv-escape", action="store_true",
+                        help="with -o .csv: write cells as they are (default: text starting "
+                        "with = + - @ TAB or CR gets a leading ')")
+    parser.add_argument("-j", "--jobs", type=non_negative_int, default=1,
                         help="process articles on N cores (0: all cores)")
     parser.set_defaults(handler=_run)
 
@@ -61,32 +65,9 @@ def _check_date(value: str, path: str, field: str, line: int | None = None) -> s
 
 def _metadata(txt: Path) -> dict:
     """The sibling ``.json`` of an article, validated."""
-    meta_path = txt.with_suffix(".json")
-    if not meta_path.exists():
-        return {}
-    try:
-        meta = json.loads(meta_path.read_text("utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path=str(meta_path), line=exc.lineno) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path=str(meta_path)) from None
-    if not isinstance(meta, dict):
-        raise InputError("expected a JSON object", path=str(meta_path), line=1)
-    for key in ("published", "url", "outlet", "title"):
-        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            raise InputError(f"expected a string, got {type(meta[key]).__name__}",
-                             path=str(meta_path), field=key)
-    if meta.get("published"):
-        line = _line_of(meta_path, '"published"')
-        meta["published"] = _check_date(meta["published"], str(meta_path), "published", line)
-    return meta
+    from geomap.events.sidecar import read_sidecar
 
-
-def _line_of(path: Path, needle: str) -> int | None:
-    for i, line in enumerate(path.read_text("utf-8-sig").splitlines(), 1):
-        if needle in line:
-            return i
-    return None
+    return read_sidecar(txt)
 
 
 def _read_text(name: str) -> str:
@@ -95,6 +76,8 @@ def _read_text(name: str) -> str:
         label = "<stdin>"
     else:
         path = Path(name)
+        if path.is_dir():
+            raise InputError("is a directory; give article text files", path=name)
         if not path.is_file():
             raise InputError("no such file", path=name)
         data = path.read_bytes()
@@ -142,7 +125,8 @@ def _run(args: argparse.Namespace) -> int:
 
         out = write_events(events_to_gdf(records), args.output,
                            metadata={"generator": "geomap events",
-                                     "inputs": [Path(f).name for f in args.files]})
+                                     "inputs": [Path(f).name for f in args.files]},
+                           csv_escape=not args.no_csv_escape)
         print(f"geomap: {len(records)} event rows from {len(args.files)} file(s) -> {out}",
               file=sys.stderr)
         return 0
@@ -156,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _cell(value, width: int) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(value, limit=width + 1)
     return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
 
 

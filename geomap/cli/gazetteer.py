@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from geomap.cli.argtypes import positive_int
 from geomap.errors import InputError
 
 
@@ -22,7 +23,8 @@ def register(sub) -> None:
     search.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. RU")
     search.add_argument("--admin1", help="first-level unit, e.g. 'Kursk Oblast' or RU-KRS")
     search.add_argument("--near", help="prefer places near LAT,LON")
-    search.add_argument("--limit", type=int, default=25, help="at most this many candidates")
+    search.add_argument("--limit", type=positive_int, default=25,
+                        help="at most this many candidates (default 25)")
     search.add_argument("--format", choices=("table", "jsonl"), default="table")
     search.set_defaults(handler=_search)
 
@@ -54,7 +56,10 @@ def _parse_near(text: str | None):
     try:
         lat, lon = (float(v) for v in text.split(","))
     except ValueError:
-        raise InputError(f"--near expects LAT,LON, got {text!r}") from None
+        raise InputError(f"--near expects LAT,LON, got {text!r}", field="near") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also rejects nan and inf
+        raise InputError(f"--near {text!r}: latitude must be in [-90, 90] and longitude in "
+                         "[-180, 180]", field="near")
     return lat, lon
 
 

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import sys
 
+#: largest zone radius/band width: a geodesic circle far beyond this wraps a pole or the
+#: antimeridian and no longer draws as a circle (zones are local by design)
+MAX_ZONE_KM = 2000.0
+
+
+def _check_zone_km(km: float, option: str, spec: str) -> float:
+    from geomap.errors import InputError
+
+    if km > MAX_ZONE_KM:
+        raise InputError(f"{option} {spec!r}: {km:,.0f} km is larger than the {MAX_ZONE_KM:,.0f} km "
+                         "a zone may span", field=option)
+    return km
+
 
 def _zone_args(p) -> None:
     g = p.add_argument_group("zones")
@@ -65,15 +78,20 @@ def _compute_zones(args, events):
         points, radii = {}, {}
         for spec in args.buffer:
             name, coords, radius = parse_buffer(spec)
+            _check_zone_km(radius, "--buffer", spec)
             points[name] = coords or resolve_place(name)
             radii[name] = radius
         buffers = zones.buffer_zones(points, radii)
     ev_km = parse_km(args.buffer_events, "--buffer-events") if args.buffer_events else None
+    if ev_km is not None:
+        _check_zone_km(ev_km, "--buffer-events", args.buffer_events)
     if ev_km is not None and (events is None or not len(events)):
         raise InputError("--buffer-events needs event INPUT files", field="--buffer-events")
     bands = []
     for spec in args.border_zone:
         border, dists = parse_border_zone(spec)
+        for d in dists:
+            _check_zone_km(d, "--border-zone", spec)
         bands.append(zones.border_zones(dists, inside=args.border_zone_inside, border=border,
                                         clip_to=args.clip_admin1))
     if args.clip_admin1 and not args.border_zone:
@@ -129,8 +147,10 @@ def _read_places(path):
                                  field="latitude")
             return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[lon], df[lat]), crs=4326)
         return gpd.read_file(path)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read places: {exc}", path=path) from None
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas/GDAL raise many kinds for a bad file
+        raise InputError(f"cannot read places ({type(exc).__name__}): {exc}", path=path) from None
 
 
 def _zones(args) -> int:

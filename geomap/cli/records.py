@@ -17,7 +17,8 @@ import argparse
 import re
 import sys
 
-from geomap.errors import InputError
+from geomap.cli.argtypes import non_negative, probability
+from geomap.errors import InputError, printable
 
 MAX_LISTED = 50
 
@@ -37,6 +38,7 @@ def register(sub) -> None:
     geo.add_argument("--country", help="country of every row (name or ISO code) if no column")
     geo.add_argument("-o", "--output", required=True, help="output .csv, .geojson or .gpkg")
     geo.add_argument("--unresolved", help="also write the unresolved rows to this CSV")
+    _add_csv_escape_arg(geo)
     geo.set_defaults(handler=_geocode)
 
     ing = sub.add_parser(
@@ -55,6 +57,7 @@ def register(sub) -> None:
     ing.add_argument("--problems", help="write every problem to this CSV")
     ing.add_argument("--no-geocode", action="store_true",
                      help="reject rows without coordinates instead of geocoding their location")
+    _add_csv_escape_arg(ing)
     ing.set_defaults(handler=_ingest)
 
     exp = sub.add_parser(
@@ -82,7 +85,7 @@ def register(sub) -> None:
     flt.add_argument("--actor", action="append", help="actor substring (repeatable)")
     flt.add_argument("--event-type", action="append", help="event or sub-event type (repeatable)")
     flt.add_argument("--verification", action="append", help="verification state (repeatable)")
-    flt.add_argument("--min-confidence", type=float, help="minimum confidence 0–1")
+    flt.add_argument("--min-confidence", type=probability, help="minimum confidence 0–1")
     _add_output_args(flt)
     flt.set_defaults(handler=_filter)
 
@@ -94,8 +97,8 @@ def register(sub) -> None:
     join.add_argument("text_events", help="events from text (e.g. from 'geomap events -o')")
     join.add_argument("records", nargs="?", help="records file (ACLED, UCDP GED, GeoJSON, ...)")
     join.add_argument("--store", help="take the records from this store instead")
-    join.add_argument("--max-km", type=float, default=25.0, help="largest distance (default 25)")
-    join.add_argument("--max-days", type=float, default=3.0, help="largest date gap (default 3)")
+    join.add_argument("--max-km", type=non_negative, default=25.0, help="largest distance (default 25)")
+    join.add_argument("--max-days", type=non_negative, default=3.0, help="largest date gap (default 3)")
     _add_output_args(join)
     join.set_defaults(handler=_join)
 
@@ -109,28 +112,33 @@ def _add_output_args(parser) -> None:
     parser.add_argument("-o", "--output", required=True, help="out.geojson|gpkg|csv|kml")
     parser.add_argument("--format", choices=("geojson", "gpkg", "csv", "kml"),
                         help="output format (default: from the extension)")
+    _add_csv_escape_arg(parser)
+
+
+def _add_csv_escape_arg(parser) -> None:
+    parser.add_argument("--no-csv-escape", action="store_true",
+                        help="write CSV cells as they are (by default text starting with "
+                        "= + - @ TAB or CR gets a leading ' so spreadsheets don't run it)")
 
 
 # --------------------------------------------------------------------------- helpers
 def _report(problems, limit: int = MAX_LISTED) -> None:
     for p in problems[:limit]:
-        print(f"geomap: {p}", file=sys.stderr)
+        print(f"geomap: {printable(p)}", file=sys.stderr)
     if len(problems) > limit:
         print(f"geomap: ... and {len(problems) - limit} more problems (use --problems FILE)",
               file=sys.stderr)
 
 
-def _write_problems(path: str, problems) -> None:
-    import csv
+def _write_problems(path: str, problems, csv_escape: bool = True) -> None:
+    import pandas as pd
 
-    from geomap.io import atomic_open
+    from geomap.io import write_csv
 
-    with atomic_open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["path", "line", "field", "severity", "reason"])
-        for p in problems:
-            writer.writerow([p.path, "" if p.line is None else p.line, p.field or "", p.severity,
-                             p.reason])
+    rows = [[p.path, "" if p.line is None else p.line, p.field or "", p.severity, p.reason]
+            for p in problems]
+    write_csv(pd.DataFrame(rows, columns=["path", "line", "field", "severity", "reason"]), path,
+              escape=csv_escape)
 
 
 def _progress(iterable, **kwargs):
@@ -151,7 +159,7 @@ def _load(files: list[str], store: str | None):
     if store:
         from geomap.store import EventStore
 
-        with EventStore(store) as st:
+        with EventStore(store, create=False) as st:
             return st.read()
     if not files:
         raise InputError("no input: give FILEs or --store")
@@ -198,17 +206,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return values  # type: ignore[return-value]
 
 
-def _write_table(df, path: str) -> None:
+def _write_table(df, path: str, csv_escape: bool = True) -> None:
     """Write a geocoded table (any columns) as CSV, GeoJSON or GeoPackage, atomically."""
     import geopandas as gpd
     import pyogrio
 
-    from geomap.io import atomic_open, atomic_path, detect_format
+    from geomap.io import atomic_path, detect_format, write_csv
 
     fmt = detect_format(path)
     if fmt == "csv":
-        with atomic_open(path, "w", newline="") as fh:
-            df.to_csv(fh, index=False)
+        write_csv(df, path, escape=csv_escape)
         return
     if fmt == "kml":
         raise InputError("write a geocoded table as .csv, .geojson or .gpkg", path=path)
@@ -225,22 +232,23 @@ def _write_table(df, path: str) -> None:
 # --------------------------------------------------------------------------- handlers
 def _geocode(args: argparse.Namespace) -> int:
     from geomap.events.geocode import geocode_table
-    from geomap.io import atomic_open
+    from geomap.io import detect_format, write_csv
 
+    if detect_format(args.output) == "kml":
+        raise InputError("write a geocoded table as .csv, .geojson or .gpkg", path=args.output)
     result = geocode_table(args.file, location_column=args.location_column,
                            admin1_column=args.admin1_column, admin2_column=args.admin2_column,
                            country_column=args.country_column, country=args.country)
-    _write_table(result.table, args.output)
+    _write_table(result.table, args.output, csv_escape=not args.no_csv_escape)
     if args.unresolved:
-        with atomic_open(args.unresolved, "w", newline="") as fh:
-            result.unresolved.to_csv(fh, index=False)
+        write_csv(result.unresolved, args.unresolved, escape=not args.no_csv_escape)
     print(f"geomap: {result.summary()}", file=sys.stderr)
     loc = result.table.columns[result.table.columns.get_loc(
         next(c for c in result.table.columns if c.lower() == args.location_column.lower()))]
     rows = result.unresolved
     for _, row in rows.head(MAX_LISTED).iterrows():
-        print(f"geomap: unresolved: {args.file}:{row['line']}: {row[loc]!r}: {row['reason']}",
-              file=sys.stderr)
+        print(printable(f"geomap: unresolved: {args.file}:{row['line']}: {row[loc]!r}: "
+                        f"{row['reason']}"), file=sys.stderr)
     if len(rows) > MAX_LISTED:
         print(f"geomap: ... and {len(rows) - MAX_LISTED} more unresolved rows "
               "(use --unresolved FILE)", file=sys.stderr)
@@ -249,43 +257,49 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    """Read every file, write -o/--problems, and only then touch the store."""
     import geopandas as gpd
     import pandas as pd
 
     from geomap.events.records import read_records
-    from geomap.io import write_events
+    from geomap.io import detect_format, write_events
 
     store_path = args.store or (None if args.output else "events.gpkg")
+    if args.output:
+        detect_format(args.output)  # an unwritable output fails before any work
+    all_problems, results, rejected = [], [], 0
+    for path in _progress(args.files, desc="reading", unit="file"):
+        result = read_records(path, columns=args.columns, layout=args.layout,
+                              geocode=not args.no_geocode)
+        all_problems += result.problems
+        rejected += len(result.errors)
+        _report(result.problems)
+        results.append(result)
+    if args.output:
+        gdf = gpd.GeoDataFrame(pd.concat([r.records for r in results], ignore_index=True),
+                               geometry="geometry", crs=4326)
+        write_events(gdf, args.output, csv_escape=not args.no_csv_escape)
+    if args.problems:
+        _write_problems(args.problems, all_problems, csv_escape=not args.no_csv_escape)
     store = None
     if store_path:
         from geomap.store import EventStore
 
         store = EventStore(store_path)
-    all_problems, frames, rejected = [], [], 0
     try:
-        for path in _progress(args.files, desc="ingesting", unit="file"):
-            result = read_records(path, columns=args.columns, layout=args.layout,
-                                  geocode=not args.no_geocode)
-            all_problems += result.problems
-            rejected += len(result.errors)
-            _report(result.problems)
+        for result in results:
             line = result.summary()
             if store is not None:
                 inserted, updated = store.upsert(result.records)
                 line += f"; store: {inserted} inserted, {updated} updated"
-            print(f"geomap: {line}", file=sys.stderr)
-            frames.append(result.records)
+            print(f"geomap: {printable(line)}", file=sys.stderr)
         if store is not None:
-            print(f"geomap: {store_path}: {len(store)} events stored", file=sys.stderr)
+            print(f"geomap: {printable(store_path)}: {len(store)} events stored", file=sys.stderr)
     finally:
         if store is not None:
             store.close()
     if args.output:
-        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
-        write_events(gdf, args.output)
         print(f"wrote {args.output}")
-    if args.problems:
-        _write_problems(args.problems, all_problems)
     return 1 if rejected else 0
 
 
@@ -293,7 +307,7 @@ def _export(args: argparse.Namespace) -> int:
     from geomap.io import write_events
 
     gdf = _load(args.files, args.store)
-    write_events(gdf, args.output, format=args.format)
+    write_events(gdf, args.output, format=args.format, csv_escape=not args.no_csv_escape)
     print(f"geomap: exported {len(gdf)} events", file=sys.stderr)
     print(f"wrote {args.output}")
     return 0
@@ -315,14 +329,14 @@ def _filter(args: argparse.Namespace) -> int:
     if args.store and not args.files:
         from geomap.store import EventStore
 
-        with EventStore(args.store) as st:
+        with EventStore(args.store, create=False) as st:
             out = st.read(**filters)
         total = None
     else:
         gdf = _load(args.files, args.store)
         total = len(gdf)
         out = filter_events(gdf, **filters)
-    write_events(out, args.output, format=args.format)
+    write_events(out, args.output, format=args.format, csv_escape=not args.no_csv_escape)
     of = f" of {total}" if total is not None else ""
     print(f"geomap: {len(out)}{of} events pass the filters", file=sys.stderr)
     print(f"wrote {args.output}")
@@ -338,7 +352,7 @@ def _join(args: argparse.Namespace) -> int:
     text = _load([args.text_events], None)
     records = _load([args.records] if args.records else [], args.store)
     joined = join_events(text, records, max_km=args.max_km, max_days=args.max_days)
-    write_events(joined, args.output, format=args.format)
+    write_events(joined, args.output, format=args.format, csv_escape=not args.no_csv_escape)
     kinds = joined["match_kind"].fillna("").value_counts().to_dict()
     print(f"geomap: {len(text)} text events, {len(records)} records: "
           f"{kinds.get('duplicate_of', 0)} duplicate_of, {kinds.get('corroborates', 0)} "

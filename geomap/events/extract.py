@@ -330,8 +330,11 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
     list of EventClaim, in text order.
     """
     pub = as_date(published)
-    if mentions is None:
+    if mentions is None:  # cues, dates and numbers are read from the normalised text too
         from geomap.geoparse import geoparse
+        from geomap.geoparse.textnorm import normalise_text
+
+        text = normalise_text(text).text
 
         mentions = geoparse(text, published=pub.isoformat() if pub else None)
     sents = sentences(text, title)

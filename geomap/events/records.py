@@ -42,6 +42,7 @@ import hashlib
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,7 @@ from geomap.events.layouts import (
     parse_columns_spec,
 )
 from geomap.events.schema import EVENT_COLUMNS, EventRecord
-from geomap.events.tables import Problem, Table, read_table
+from geomap.events.tables import Problem, Table, is_delimited_text, read_table
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
@@ -214,15 +215,35 @@ def _to_bool(v) -> bool:
     raise ValueError(f"{v!r} is not true/false")
 
 
-def _row_id(layout: str, row: dict, columns: list[str]) -> str:
-    content = "\x1f".join(str(row.get(c, "")).strip() for c in columns)
-    digest = hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
+_ID_EXCLUDED = {"event_id", "needs_review"}
+
+
+def _id_value(col: str, v) -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return ""
+    if col in ("latitude", "longitude") and isinstance(v, (int, float)):
+        return f"{float(v):.5f}"
+    if isinstance(v, float):
+        return repr(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return " ".join(unicodedata.normalize("NFKC", str(v)).casefold().split())
+
+
+def content_event_id(layout: str, rec: dict) -> str:
+    """A stable id from a row's parsed content (ISO dates, place, actors, numbers, text
+    with case, width and spacing normalised), not from its raw cells: reordered or extra
+    empty columns and another date format give the same id."""
+    content = "\x1f".join(f"{c}={_id_value(c, rec.get(c))}" for c in EVENT_COLUMNS
+                           if c not in _ID_EXCLUDED)
+    digest = hashlib.sha1(content.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{layout}:{digest}"
 
 
 # --------------------------------------------------------------------------- main
 def read_records(path, columns=None, layout: str | None = None, geocode: bool = True,
-                 gazetteer=None, progress: bool | None = None) -> RecordsResult:
+                 gazetteer=None, progress: bool | None = None,
+                 encoding: str | None = None) -> RecordsResult:
     """Read an events table, mapping its layout onto EVENT_COLUMNS and checking every row.
 
     Parameters
@@ -234,6 +255,8 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     geocode : geocode rows that have a location but no coordinates (else they are errors).
     gazetteer : passed to ``resolve_name``.
     progress : show a tqdm bar (default: when stderr is a terminal and the file is long).
+    encoding : text encoding of a CSV (default: detected; UTF-16/32 without a byte-order
+        mark included, an undetectable one is an ``InputError`` asking for it).
 
     Returns
     -------
@@ -250,13 +273,15 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
         raise InputError("file not found", path=path)
     if os.path.isdir(path):
         raise InputError("is a directory, expected a records file", path=path)
-    table = read_table(path)
+    table = read_table(path, encoding=encoding)
     if not table.rows:  # nothing to import (an empty GeoJSON/KML has no columns either)
         return RecordsResult(events_to_gdf([]), list(table.problems),
                              layout or detect_layout(table.columns), table.encoding, path, 0)
     layout = layout or detect_layout(table.columns)
     if layout not in ("ucdp", "acled", "geomap", "generic"):
         raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
+    if layout == "geomap" and is_delimited_text(path):
+        _restore_formulas(table)
     mapping = layout_mapping(layout, table.columns)
     user = parse_columns_spec(columns)
     for target, source in user.items():
@@ -289,6 +314,16 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     return RecordsResult(gdf, problems, layout, table.encoding, path, len(table.rows))
 
 
+def _restore_formulas(table: Table) -> None:
+    """Undo the formula escaping geomap applies to the CSV it writes (``'=...`` → ``=...``)."""
+    from geomap.io import restore_formula
+
+    for row in table.rows:
+        for key, value in row.items():
+            if isinstance(value, str) and value[:1] == "'":
+                row[key] = restore_formula(value)
+
+
 def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
                   problems: list[Problem], bad_lines: set,
                   progress: bool = False) -> tuple[list[dict], list[int]]:
@@ -305,6 +340,7 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
     id_src = mapping.get("event_id")
     prefix = {"ucdp": "ucdp", "acled": "acled"}.get(layout, "")
     seen_ids: dict[str, int] = {}
+    repeats: dict[str, int] = {}  # content id -> rows seen with that content
     out: list[dict] = []
     lines: list[int] = []
 
@@ -336,8 +372,9 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
 
         # identity
         raw_id = src("event_id", row)
-        if _blank(raw_id):
-            rec["event_id"] = _row_id(layout, row, header)
+        content_id = _blank(raw_id)
+        if content_id:
+            rec["event_id"] = ""  # from the parsed content, below
         else:
             rid = str(raw_id).strip()
             if isinstance(raw_id, float) and raw_id.is_integer():
@@ -419,9 +456,18 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
                 rec["longitude"], rec["latitude"] = xy
         if line in bad_lines:
             rec["needs_review"] = True
+        if content_id:
+            rec["event_id"] = content_event_id(layout, rec)
         if not any(p.severity == "error" for p in row_problems):
             first = seen_ids.get(rec["event_id"])
-            if first is not None:
+            if first is not None and content_id:  # the same report twice: keep both, counted
+                base = rec["event_id"]
+                repeats[base] = repeats.get(base, 1) + 1
+                rec["event_id"] = f"{base}-{repeats[base]}"
+                row_problems.append(Problem(path, line, None,
+                                            f"same content as line {first}: kept as repeat "
+                                            f"{repeats[base]} ({rec['event_id']})", "warning"))
+            elif first is not None:
                 row_problems.append(Problem(path, line, id_src,
                                             f"duplicate event_id {rec['event_id']!r} (first on line {first}); skipped"))
             else:

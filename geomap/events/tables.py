@@ -62,16 +62,72 @@ def _guess_legacy(raw: bytes) -> str:
     return "cp1251" if cyrillic > mixed else "cp1252"
 
 
-def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
-    """Decode a text file, detecting UTF-8 (with/without BOM), UTF-16, cp1251 and latin-1.
+_BOMS = [  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+]
+ENCODING_HINT = "give the encoding with --encoding (e.g. utf-16-le, utf-32, cp1251)"
+
+
+def sniff_wide_encoding(raw: bytes) -> str | None:
+    """UTF-16/UTF-32 (LE/BE) of BOM-less text, from where its NUL bytes fall, else None.
+
+    Mostly-ASCII text in UTF-16 has a NUL in every other byte, in UTF-32 three of four.
+    """
+    sample = raw[:65536]
+    n = len(sample) - len(sample) % 4
+    if n < 4 or b"\x00" not in sample:
+        return None
+    sample = sample[:n]
+    nul = [sum(1 for b in sample[k::4] if b == 0) / (n // 4) for k in range(4)]
+    if min(nul[1], nul[2], nul[3]) > 0.9 and nul[0] < 0.5:
+        return "utf-32-le"
+    if min(nul[0], nul[1], nul[2]) > 0.9 and nul[3] < 0.5:
+        return "utf-32-be"
+    odd, even = (nul[1] + nul[3]) / 2, (nul[0] + nul[2]) / 2
+    if odd > 0.6 and even < 0.2:
+        return "utf-16-le"
+    if even > 0.6 and odd < 0.2:
+        return "utf-16-be"
+    return None
+
+
+def _decode_as(raw: bytes, encoding: str, path: str, how: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
+        raise InputError(f"cannot decode as {how} {encoding}{where}: {exc.reason if where else exc}; "
+                         f"{ENCODING_HINT}", path=path, field="encoding") from None
+
+
+def decode_bytes(raw: bytes, path: str, encoding: str | None = None
+                 ) -> tuple[str, str, list[Problem]]:
+    """Decode a text file, detecting UTF-8 (with/without BOM), UTF-16 and UTF-32 (with or
+    without BOM), cp1251 and latin-1; ``encoding`` skips the detection.
 
     A file that is UTF-8 except for some lines keeps those lines, decoded with the best
-    legacy code page, and reports each one.
+    legacy code page, and reports each one.  Text that still holds NUL bytes (an
+    encoding not detected) is an ``InputError`` pointing at ``--encoding``.
     """
+    if encoding:
+        text = _decode_as(raw, encoding, path, "the given")
+        return text.removeprefix("\ufeff"), encoding, []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16", []
+    else:
+        for bom, enc in _BOMS:
+            if raw.startswith(bom):
+                return _decode_as(raw, enc, path, "BOM-marked"), enc, []
+        wide = sniff_wide_encoding(raw)
+        if wide:
+            text = _decode_as(raw, wide, path, "detected")
+            return text, wide, [Problem(path, None, None, f"file has no byte-order mark; "
+                                        f"detected and decoded as {wide}", "warning")]
+    if b"\x00" in raw:
+        line = raw[:raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"file holds NUL bytes: not UTF-8/cp1251/latin-1 text, encoding unknown; "
+                         f"{ENCODING_HINT}", path=path, line=line, field="encoding")
     try:
         return raw.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
@@ -115,23 +171,37 @@ class Table:
     geometry_xy: list[tuple[float, float] | None] | None = None
 
 
-def _read_csv(path: str) -> Table:
+MAX_HEADER_CELL = 1000  # characters in one column name: beyond it the file is not a table
+
+
+def _read_csv(path: str, encoding: str | None = None) -> Table:
     raw = Path(path).read_bytes()
-    text, encoding, problems = decode_bytes(raw, path)
+    text, encoding, problems = decode_bytes(raw, path, encoding)
     sample = text[:16384]
     try:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    # a single field may be as long as the file (a long notes cell is data, not an error)
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration as exc:
         raise InputError("file is empty", path=path, line=1) from exc
+    except csv.Error as exc:
+        raise InputError(f"cannot parse the CSV header: {exc}", path=path, line=1) from None
     header = [h.strip() for h in header]
     if not any(header):
         raise InputError("first line has no column names", path=path, line=1)
+    for i, name in enumerate(header):
+        if len(name) > MAX_HEADER_CELL:
+            raise InputError(f"column {i + 1} of the header is {len(name):,} characters long: "
+                             "not a table with column names on line 1", path=path, line=1)
+    if reader.line_num > 1:
+        raise InputError("the header spans several lines (an unbalanced quote?)", path=path,
+                         line=1)
     rows = []
     prev = reader.line_num
     try:
@@ -140,12 +210,39 @@ def _read_csv(path: str) -> Table:
             prev = reader.line_num
             if not values or all(not v.strip() for v in values):
                 continue
+            if prev > line and _swallowed_rows(values, delimiter, len(header)):
+                problems.extend(_report_swallowed(path, line, prev, values, header))
+                continue
             row = dict(zip(header, values, strict=False))
             row["_line"], row["_nfields"] = line, len(values)
             rows.append(row)
     except csv.Error as exc:
         raise InputError(f"cannot parse CSV: {exc}", path=path, line=prev + 1) from exc
     return Table(header, rows, encoding, problems)
+
+
+def _swallowed_rows(values: list[str], delimiter: str, n_header: int) -> bool:
+    """Whether a value that spans lines holds whole rows (an unbalanced quote folded them in)."""
+    need = max(1, n_header - 1)
+    for value in values:
+        if "\n" not in value and "\r" not in value:
+            continue
+        for segment in value.splitlines()[1:]:
+            if segment.count(delimiter) >= need:
+                return True
+    return False
+
+
+def _report_swallowed(path: str, first: int, last: int, values: list[str],
+                      header: list[str]) -> list[Problem]:
+    """One error for the row that opened the quote and one for every row it swallowed."""
+    col = next((header[i] if i < len(header) else None
+                for i, v in enumerate(values) if "\n" in v or "\r" in v), None)
+    out = [Problem(path, first, col, f"unbalanced quote: the quoted value runs over lines "
+                   f"{first}-{last}, folding {last - first} rows into this one; row not imported")]
+    out += [Problem(path, line, None, f"swallowed by the unbalanced quote opened on line {first}; "
+                    "row not imported") for line in range(first + 1, last + 1)]
+    return out
 
 
 def _read_xlsx(path: str) -> Table:
@@ -199,22 +296,35 @@ def _read_vector(path: str) -> Table:
     return Table(header, rows, problems=problems, geometry_xy=xy or None)
 
 
-def read_table(path: str) -> Table:
-    ext = Path(path).suffix.lower()
-    if ext in (".xlsx", ".xlsm", ".xls"):
-        return _read_xlsx(path)
-    if ext in (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml"):
-        if ext == ".kml":
-            from geomap.io import kml_to_frame
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".shp", ".fgb", ".gml")
 
-            frame = kml_to_frame(path)
-            header = list(frame.columns)
+
+def is_delimited_text(path: str) -> bool:
+    """Whether ``read_table`` reads ``path`` as CSV/TSV (anything not a sheet or vector)."""
+    return Path(path).suffix.lower() not in SPREADSHEET_SUFFIXES + VECTOR_SUFFIXES
+
+
+def read_table(path: str, encoding: str | None = None) -> Table:
+    """The header, rows and reading problems of a CSV/TSV, XLSX, KML or vector file.
+
+    ``encoding`` (CSV only) overrides the detection of the text encoding.
+    """
+    ext = Path(path).suffix.lower()
+    if ext in SPREADSHEET_SUFFIXES:
+        return _read_xlsx(path)
+    if ext in VECTOR_SUFFIXES:
+        if ext == ".kml":
+            from geomap.io import read_kml
+
+            frame, problems = read_kml(path)
+            header = [c for c in frame.columns if c != "_line"]
             rows = []
-            for i, rec in enumerate(frame.to_dict("records")):
-                rec["_line"], rec["_nfields"] = i + 1, len(header)
+            for rec in frame.to_dict("records"):
+                rec["_nfields"] = len(header)
                 rows.append(rec)
-            return Table(header, rows)
+            return Table(header, rows, problems=problems)
         return _read_vector(path)
-    return _read_csv(path)
+    return _read_csv(path, encoding)
 
 

@@ -15,7 +15,7 @@ line, the transaction is rolled back and the existing index stays as it was.
 
 from __future__ import annotations
 
-import io
+import codecs
 import json
 import sqlite3
 import time
@@ -61,11 +61,62 @@ def detect_kind(path: Path, member: str | None = None) -> str:
     return "geonames"
 
 
+MAX_LINE_CHARS = 1 << 20  # no GeoNames row is near 1 MiB; a longer "line" is not a dump
+MAX_RATIO = 200  # GeoNames zips inflate ~4x; far beyond that is a zip bomb
+_RATIO_FLOOR = 8 << 20  # small archives may inflate more (repetitive test data)
+_CHUNK = 1 << 16
+_READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                     zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+
+
+def bounded_lines(stream, label: str, max_bytes: int | None = None) -> Iterator[str]:
+    """UTF-8 lines of a binary stream, read in chunks (never a whole member or line).
+
+    Raises ``InputError`` when a line exceeds ``MAX_LINE_CHARS`` or more than
+    ``max_bytes`` come out (a zip bomb), so memory stays bounded whatever the input.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pending, total, line_no = "", 0, 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            raise InputError(f"inflates to more than {max_bytes:,} bytes ({MAX_RATIO}x its "
+                             "compressed size): a zip bomb or a damaged archive; not imported",
+                             path=label, line=line_no + 1)
+        parts = (pending + decoder.decode(chunk, final=not chunk)).split("\n")
+        pending = parts.pop()
+        for part in parts:
+            line_no += 1
+            yield part + "\n"
+        if len(pending) > MAX_LINE_CHARS:
+            raise InputError(f"line is longer than {MAX_LINE_CHARS:,} characters: not a GeoNames "
+                             "table (or a zip bomb); not imported", path=label, line=line_no + 1)
+        if not chunk:
+            break
+    if pending:
+        yield pending
+
+
+def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
+    label = f"{path}:{info.filename}"
+    if info.flag_bits & 0x1:
+        raise InputError("archive member is encrypted; extract it with its password and "
+                         "import the .txt", path=label)
+    if info.compress_type not in _READABLE_METHODS:
+        method = {9: "deflate64", 12: "bzip2", 14: "lzma", 93: "zstd"}.get(info.compress_type,
+                                                                          str(info.compress_type))
+        raise InputError(f"archive member uses compression method {method}, which geomap cannot "
+                         "read; unzip it (or re-zip with deflate) and import the .txt", path=label)
+
+
 @contextmanager
 def _open_lines(path: Path) -> Iterator[list[tuple[str, str, Iterator[str]]]]:
     """Yield (kind, label, line iterator) for every data member of a file."""
     if not path.exists():
         raise InputError("file not found", path=str(path))
+    if path.is_dir():
+        raise InputError("is a directory; give GeoNames .zip or .txt files", path=str(path))
     if path.suffix.lower() == ".zip":
         try:
             archive = zipfile.ZipFile(path)
@@ -74,20 +125,35 @@ def _open_lines(path: Path) -> Iterator[list[tuple[str, str, Iterator[str]]]]:
                              path=str(path)) from None
         with archive:
             members = []
-            for info in archive.infolist():
+            infos = archive.infolist()
+            for info in infos:
                 if info.is_dir() or not info.filename.lower().endswith(".txt"):
                     continue
                 kind = detect_kind(path, Path(info.filename).name)
-                if kind == "skip" and len(archive.infolist()) > 1:
+                if kind == "skip":
                     continue
                 if kind == "alternate_names" or detect_kind(path) == "alternate_names":
                     kind = "alternate_names"
-                stream = io.TextIOWrapper(archive.open(info), encoding="utf-8")
-                members.append((kind, f"{path}:{info.filename}", stream))
+                _check_member(path, info)
+                label = f"{path}:{info.filename}"
+                try:
+                    raw = archive.open(info)
+                except (NotImplementedError, RuntimeError, zipfile.BadZipFile) as exc:
+                    raise InputError(f"cannot open archive member: {exc}", path=label) from None
+                cap = max(_RATIO_FLOOR, MAX_RATIO * max(info.compress_size, 1))
+                members.append((kind, label, bounded_lines(raw, label, cap)))
+            if not members:
+                names = ", ".join(i.filename for i in infos[:10]) or "none"
+                raise InputError("no GeoNames data file in the archive (expected a table such as "
+                                 f"RU.txt, allCountries.txt, alternateNamesV2.txt; members: "
+                                 f"{names})", path=str(path))
             yield members
     else:
-        with open(path, encoding="utf-8") as fh:
-            yield [(detect_kind(path), str(path), fh)]
+        if detect_kind(path) == "skip":
+            raise InputError("not a GeoNames data table (a readme or code list); give the "
+                             "country/allCountries/alternateNames/admin code files", path=str(path))
+        with open(path, "rb") as fh:
+            yield [(detect_kind(path), str(path), bounded_lines(fh, str(path)))]
 
 
 def import_geonames(index_path: Path, paths: list[Path], feature_classes: str = "AP",

@@ -6,6 +6,7 @@ from geomap.gazetteer import Gazetteer
 from geomap.geoparse.mention import PlaceMention, Span
 from geomap.geoparse.recognise import Recogniser
 from geomap.geoparse.resolve import Resolver
+from geomap.geoparse.textnorm import normalise_text, restore_offsets
 
 __all__ = ["geoparse", "geoparse_many", "resolve_name", "recognise", "PlaceMention", "Span",
            "Geoparser"]
@@ -19,9 +20,14 @@ class Geoparser:
         self.recogniser = Recogniser(self.gazetteer)
         self.resolver = Resolver(self.gazetteer, candidates=12)
 
+    def _strict_name(self, word: str) -> bool:
+        """Whether the gazetteer has a place under exactly this name (true-casing capitals)."""
+        return self.recogniser.known(word) == "strict"
+
     def __call__(self, text: str, published: str | None = None) -> list[PlaceMention]:
-        spans = self.recogniser.find(text)
-        return self.resolver.resolve(spans, text)
+        norm = normalise_text(text, is_name=self._strict_name)
+        mentions = self.resolver.resolve(self.recogniser.find(norm.text), norm.text)
+        return restore_offsets(mentions, norm)
 
 
 _default: Geoparser | None = None
@@ -70,7 +76,9 @@ def geoparse_many(texts: list[str], jobs: int | None = None,
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Only find the place names (no resolution)."""
-    return _parser(gazetteer).recogniser.find(text)
+    recogniser = _parser(gazetteer).recogniser
+    norm = normalise_text(text, is_name=lambda w: recogniser.known(w) == "strict")
+    return restore_offsets(recogniser.find(norm.text), norm)
 
 
 def resolve_name(name: str, country: str | None = None, admin1: str | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import sys
@@ -88,15 +87,9 @@ def read_article(path: Path):
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), path=str(path)) from None
-    meta: dict = {}
-    side = path.with_suffix(".json")
-    if side.exists():
-        try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", path=str(side), line=exc.lineno) from None
-        if not isinstance(meta, dict):
-            raise InputError("expected a JSON object with published/url/outlet/title", path=str(side))
+    from geomap.events.sidecar import read_sidecar
+
+    meta = read_sidecar(path)
     records = extract_events(text, published=meta.get("published"), source=meta.get("outlet") or "",
                              source_url=meta.get("url") or "", title=meta.get("title"))
     return events_to_gdf(records)

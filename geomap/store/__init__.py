@@ -22,24 +22,28 @@ __all__ = ["EventStore", "StoreBackend", "open_backend"]
 _PUSHDOWN_DATES = ("date_from", "date_to")
 
 
-def open_backend(location: str | os.PathLike) -> StoreBackend:
-    """The backend for a store location: a ``postgresql://`` DSN or a GeoPackage path."""
+def open_backend(location: str | os.PathLike, create: bool = True) -> StoreBackend:
+    """The backend for a store location: a ``postgresql://`` DSN or a GeoPackage path.
+
+    With ``create=False`` a store that does not exist yet is an ``InputError`` (for
+    commands that only read, so a typo is not an empty store).
+    """
     text = os.fspath(location)
     if text.startswith(("postgresql://", "postgres://", "postgis://")):
         try:
             from geomap.store.postgis import PostGISBackend
         except ImportError as exc:
             raise InputError(f"PostGIS backend is not available: {exc}", path=text) from exc
-        return PostGISBackend(text)
+        return PostGISBackend(text, create=create)
     if text.lower().endswith((".geojson", ".csv", ".kml", ".json")):
         raise InputError("a store must be a .gpkg file or a postgresql:// DSN", path=text)
-    return _gpkg(text)
+    return _gpkg(text, create)
 
 
-def _gpkg(path: str) -> StoreBackend:
+def _gpkg(path: str, create: bool = True) -> StoreBackend:
     from geomap.store.gpkg import GeoPackageBackend
 
-    return GeoPackageBackend(path)
+    return GeoPackageBackend(path, create=create)
 
 
 class EventStore:
@@ -49,11 +53,14 @@ class EventStore:
     ----------
     path : GeoPackage file (created on first use) or a ``postgresql://`` DSN.
     backend : an already opened ``StoreBackend`` (overrides ``path``).
+    create : create the store if it does not exist (default); ``False`` makes a missing
+        store an ``InputError`` (reading commands: a typo must not read as "0 events").
     """
 
-    def __init__(self, path: str | os.PathLike = "events.gpkg", backend: StoreBackend | None = None):
+    def __init__(self, path: str | os.PathLike = "events.gpkg", backend: StoreBackend | None = None,
+                 create: bool = True):
         self.location = os.fspath(path)
-        self.backend = backend or open_backend(path)
+        self.backend = backend or open_backend(path, create=create)
 
     def upsert(self, gdf) -> tuple[int, int]:
         """Insert new events and update changed ones; return ``(inserted, updated)``.

@@ -116,12 +116,14 @@ def _create(path: Path) -> None:
     """Create the GeoPackage atomically: build it aside, then link it into place."""
     import pyogrio
 
-    from geomap.io import provenance
+    from geomap.io import provenance, remove_stale_temps
 
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("store directory does not exist", path=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.gpkg", dir=directory)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp.gpkg",
+                               dir=directory)
     os.close(fd)
     os.unlink(tmp)
     try:
@@ -145,11 +147,17 @@ def _create(path: Path) -> None:
 
 
 class GeoPackageBackend(StoreBackend):
-    """Events in a GeoPackage file (created on first use)."""
+    """Events in a GeoPackage file (created on first use unless ``create=False``)."""
 
-    def __init__(self, path: str | os.PathLike = "events.gpkg", timeout: float = 120.0):
+    def __init__(self, path: str | os.PathLike = "events.gpkg", timeout: float = 120.0,
+                 create: bool = True):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise InputError("is a directory, not a GeoPackage store", path=str(self.path))
         if not self.path.exists():
+            if not create:
+                raise InputError("no such event store (create one with 'geomap ingest')",
+                                 path=str(self.path))
             _create(self.path)
         self.con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         _register_functions(self.con)

@@ -23,6 +23,7 @@ matches use the database's ``lower()``; create the database with a UTF-8 ``LC_CT
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -65,7 +66,12 @@ def parse_dsn(dsn: str) -> tuple[str, str | None, str]:
     text = str(dsn)
     if text.startswith("postgis://"):
         text = "postgresql://" + text[len("postgis://"):]
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise InputError(f"not a valid PostgreSQL URL: {exc}", path=_redact_text(text),
+                         field="store") from None
     query = parse_qsl(parts.query, keep_blank_values=True)
     table = DEFAULT_TABLE
     rest = []
@@ -78,6 +84,11 @@ def parse_dsn(dsn: str) -> tuple[str, str | None, str]:
     if not name:
         raise InputError(f"empty table name in store DSN option table={table!r}", field="table")
     return urlunsplit(parts._replace(query=urlencode(rest))), schema or None, name
+
+
+def _redact_text(dsn: str) -> str:
+    """A DSN that may not even parse, with anything between ':' and '@' hidden."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", dsn)
 
 
 def _redact(dsn: str) -> str:
@@ -130,7 +141,8 @@ class PostGISBackend(StoreBackend):
 
     pushdown = FILTERS
 
-    def __init__(self, dsn: str, table: str | None = None, connect_timeout: int = 10):
+    def __init__(self, dsn: str, table: str | None = None, connect_timeout: int = 10,
+                 create: bool = True):
         import psycopg
         from psycopg import sql
 
@@ -145,7 +157,11 @@ class PostGISBackend(StoreBackend):
         except psycopg.Error as exc:
             raise GeomapError(f"cannot connect to PostgreSQL at {_redact(self.dsn)}: "
                               f"{str(exc).strip()}") from exc
-        self._ensure_schema()
+        try:
+            self._ensure_schema(create)
+        except BaseException:
+            self.con.close()
+            raise
 
     # ----------------------------------------------------------------- schema
     def _ident(self, suffix: str):
@@ -153,7 +169,7 @@ class PostGISBackend(StoreBackend):
 
         return sql.Identifier(f"{self.table}_{suffix}"[:63])
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self, create: bool = True) -> None:
         import psycopg
         from psycopg import sql
 
@@ -171,6 +187,9 @@ class PostGISBackend(StoreBackend):
                         f"database and cannot be created ({str(exc).strip()}); run "
                         "'CREATE EXTENSION postgis' as a superuser") from exc
             cols = self._columns()
+            if not cols and not create:
+                raise InputError(f"no event store here (table {full!r} does not exist); "
+                                 "create it with 'geomap ingest'", path=_redact(self.dsn))
             if not cols:
                 defs = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_sql_type(c)))
                         for c in EVENT_COLUMNS]
