@@ -104,6 +104,10 @@ class Gazetteer:
         row = self._con.execute("SELECT * FROM places WHERE id=?", (str(place_id),)).fetchone()
         return row_to_place(row) if row else None
 
+    def get_rid(self, rid: int) -> Place:
+        """The record with this internal row id (from ``within_ids``)."""
+        return self._places([rid])[rid]
+
     def _places(self, rids: list[int]) -> dict[int, Place]:
         out = {}
         for i in range(0, len(rids), 500):
@@ -244,23 +248,50 @@ class Gazetteer:
                 out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))
         return out
 
+    def country(self, iso2: str) -> Place | None:
+        """The country record of an ISO 3166-1 alpha-2 code (its shipped polygon if any)."""
+        row = self._con.execute(
+            "SELECT * FROM places WHERE feature_code='PCLI' AND country=? "
+            "ORDER BY source='boundary-polygon' DESC, population DESC LIMIT 1",
+            (iso2.upper(),)).fetchone()
+        return row_to_place(row) if row else None
+
     def within(self, lat: float, lon: float, radius_km: float,
                feature_class: str | None = "P") -> list[tuple[Place, float]]:
         """Records within ``radius_km`` of a point, nearest first, with their distance (km)."""
+        found = self.within_ids(lat, lon, radius_km, feature_class)
+        places = self._places([rid for rid, _ in found])
+        return [(places[rid], km) for rid, km in found]
+
+    def within_ids(self, lat: float, lon: float, radius_km: float,
+                   feature_class: str | None = "P") -> list[tuple[int, float]]:
+        """``within`` as (record rid, km) pairs: an R-tree query, no records read."""
         dlat = radius_km / 111.0
         dlon = radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
-        sql = "SELECT * FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-        params: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+        sql = ("SELECT r.rid, r.min_lat, r.min_lon FROM places_rtree r"
+               + (" JOIN places p ON p.rid = r.rid" if feature_class else "")
+               + " WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ?")
+        params: list = [lat + dlat, lat - dlat, lon + dlon, lon - dlon]
         if feature_class:
-            sql += f" AND feature_class IN ({','.join('?' * len(feature_class))})"
+            sql += f" AND p.feature_class IN ({','.join('?' * len(feature_class))})"
             params += list(feature_class)
         out = []
-        for row in self._con.execute(sql, params):
-            place = row_to_place(row)
-            km = haversine_km(lat, lon, place.lat, place.lon)
+        for rid, plat, plon in self._con.execute(sql, params):
+            km = haversine_km(lat, lon, plat, plon)
             if km <= radius_km:
-                out.append((place, km))
+                out.append((rid, km))
         out.sort(key=lambda pk: pk[1])
+        return out
+
+    def strict_names(self, rids: list[int]) -> dict[int, list[str]]:
+        """The strict name keys of these records (as indexed)."""
+        out: dict[int, list[str]] = {}
+        for i in range(0, len(rids), 500):
+            chunk = rids[i:i + 500]
+            sql = (f"SELECT place, key FROM names WHERE kind={STRICT} AND place IN "
+                   f"({','.join('?' * len(chunk))})")
+            for rid, key in self._con.execute(sql, chunk):
+                out.setdefault(rid, []).append(key)
         return out
 
     # -- information -----------------------------------------------------------

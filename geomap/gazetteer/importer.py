@@ -35,6 +35,7 @@ from geomap.gazetteer.harmonize import (
 from geomap.gazetteer.index import (
     STRICT,
     connect,
+    delete_place,
     haversine_km,
     progress,
     row_to_place,
@@ -293,8 +294,8 @@ def _keep_existing_knowledge(con, place: Place) -> None:
         twin = _pack_twin(con, place)
         if twin is None:
             return
-        con.execute("DELETE FROM names WHERE place=(SELECT rid FROM places WHERE id=?)", (twin.id,))
-        con.execute("DELETE FROM places WHERE id=?", (twin.id,))
+        rid = con.execute("SELECT rid FROM places WHERE id=?", (twin.id,)).fetchone()[0]
+        delete_place(con, rid)
         _fold_pack_record(place, twin)
         return
     old = row_to_place(row)

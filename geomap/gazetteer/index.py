@@ -51,12 +51,12 @@ CREATE TABLE IF NOT EXISTS places (
 CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, kind INTEGER NOT NULL, place INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, geonameid INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS places_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS names_key ON names(key, kind);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
-CREATE INDEX IF NOT EXISTS places_lat ON places(lat);
 """
 
 
@@ -171,15 +171,24 @@ def write_places(con: sqlite3.Connection, places: Iterable[Place], replace: bool
         if replace:
             old = con.execute("SELECT rid FROM places WHERE id=?", (place.id,)).fetchone()
             if old:
-                con.execute("DELETE FROM names WHERE place=?", (old[0],))
+                delete_place(con, old[0])
         cur = con.execute(sql, _row(place))
         rid = cur.lastrowid if cur.rowcount else None
         if rid is None:
             continue
         con.executemany("INSERT INTO names VALUES (?, ?, ?)",
                         [(k, kind, rid) for k, kind in place_keys(place)])
+        con.execute("INSERT INTO places_rtree VALUES (?, ?, ?, ?, ?)",
+                    (rid, place.lat, place.lat, place.lon, place.lon))
         count += 1
     return count
+
+
+def delete_place(con: sqlite3.Connection, rid: int) -> None:
+    """Remove one record with its name keys and its point in the spatial index."""
+    con.execute("DELETE FROM names WHERE place=?", (rid,))
+    con.execute("DELETE FROM places_rtree WHERE rid=?", (rid,))
+    con.execute("DELETE FROM places WHERE rid=?", (rid,))
 
 
 def progress(iterable, total=None, desc=""):

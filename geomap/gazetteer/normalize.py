@@ -112,7 +112,7 @@ def core_name(name: str) -> str:
     return " ".join(words)
 
 
-_ADJECTIVAL_SUFFIX = re.compile(r"(?:ska|ski|sk|ka|a|i)$")
+_ADJECTIVAL_SUFFIX = re.compile(r"(?:ska|ski|sk|ka|ia|a|i)$")  # Krasnopillia/Krasnopilska
 
 
 def stem_key(name: str) -> str:

@@ -89,7 +89,14 @@ FACILITY_WORDS = {
     "nuclear", "power", "plant", "station", "airport", "airbase", "air", "base", "bridge",
     "dam", "refinery", "factory", "port", "railway", "hospital", "university", "stadium",
     "oil", "depot", "reservoir", "thermal", "substation", "cathedral", "monastery",
+    "npp", "tpp", "hpp", "chp", "regional", "clinical", "children's", "city", "central",
+    "international", "military", "hydroelectric", "metallurgical", "chemical", "works",
+    "combine", "terminal", "school", "lyceum", "market", "mall",
 }
+# Nouns after a town's name that make it a front sector ("the Kupiansk direction").
+FRONT_SECTOR_WORDS = {"direction", "axis", "sector", "front", "salient", "bridgehead"}
+# Auxiliaries after which a participle keeps a name a location ("Kharkiv was shelled").
+AUXILIARIES = {"is", "was", "were", "are", "has", "have", "had", "will", "would"}
 
 # Type words that follow or precede a name and make it an administrative unit.
 ADMIN_TYPE_WORDS = {
@@ -127,6 +134,12 @@ DEMONYMS = {
     "colombian": "CO", "cuban": "CU", "qatari": "QA", "emirati": "AE", "jordanian": "JO",
     "kurdish": "", "uzbek": "UZ", "tajik": "TJ", "kyrgyz": "KG", "turkmen": "TM",
 }
+# Demonyms that are also a region's name ("the Donbas").
+DEMONYM_PLACES = {"donbas", "donbass"}
+# Nouns such a name modifies as an adjective ("Donbas fighters"): then it is no place.
+DEMONYM_NOUNS = {"fighters", "militants", "separatists", "rebels", "war", "conflict", "coal",
+                 "miners", "battalion", "people", "residents", "militia", "militias", "arena",
+                 "operation", "offensive", "front", "region", "veterans", "volunteers"}
 PLACE_NOUNS_AFTER_DEMONYM = {
     "territory", "soil", "land", "side", "region", "regions", "city", "cities", "town",
     "towns", "village", "villages", "border", "oblast", "oblasts", "province", "capital",

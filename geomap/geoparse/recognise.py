@@ -229,10 +229,14 @@ class Recogniser:
                 or low in lx.DEMONYMS or (tok.sentence_initial and low in lx.COMMON_WORDS))
 
     def _phrase_span(self, text, tokens, words: list[Token], trigger: str) -> Span | None:
-        if (len(words) == 1 and self._excluded(words[0])) or not self._can_start(words[0]):
-            return None
         phrase = text[words[0].start:words[-1].end]
         low = phrase.lower()
+        if low in lx.DEMONYMS and self._can_start(words[0]):
+            if low in lx.DEMONYM_PLACES and self._names_the_region(tokens, words):
+                return self._make_span(text, tokens, words, trigger, known=True)
+            return self._adjectival(text, tokens, words, low) or _SKIP
+        if (len(words) == 1 and self._excluded(words[0])) or not self._can_start(words[0]):
+            return None
         if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
             return None
         if low in lx.DEMONYMS:
@@ -284,7 +288,8 @@ class Recogniser:
         if words[-1].possessive and nxt is not None and nxt.lower in lx.ACTOR_NOUNS:
             role = "metonymy"
         elif nxt is not None and nxt.lower in lx.SPEECH_VERBS and text[end:nxt.start].strip() == "" \
-                and not trigger and not self._after_preposition(tokens, words[0].idx):
+                and not trigger and not self._after_preposition(tokens, words[0].idx) \
+                and not self._passive_target(tokens, last + 1):
             role = "metonymy"
         elif self._neither_nor(tokens, words[0].idx):
             role = "metonymy"
@@ -293,6 +298,31 @@ class Recogniser:
         if not known:
             span.trigger = span.trigger or "unknown"
         return span
+
+    @staticmethod
+    def _names_the_region(tokens, words) -> bool:
+        """'the Donbas', 'in Donbas': the region itself, not the adjective ('Donbas fighters')."""
+        i, last = words[0].idx, words[-1].idx
+        before = tokens[i - 1].lower if i > 0 and tokens[i - 1].sentence == words[0].sentence else ""
+        after = tokens[last + 1] if last + 1 < len(tokens) else None
+        modifies = after is not None and after.sentence == words[0].sentence and (
+            after.lower in lx.DEMONYM_NOUNS or after.is_capitalised)
+        return before in ("the", "in", "of", "across", "to", "into", "from", "over") and not modifies
+
+    @staticmethod
+    def _passive_target(tokens, i) -> bool:
+        """'Kharkiv was shelled', 'Sumy has been hit': the place suffered, it did not speak."""
+        if i >= len(tokens) or tokens[i].lower not in lx.AUXILIARIES:
+            return False
+        j = i + 1
+        while j < len(tokens) and tokens[j].lower in ("been", "being", "again", "also",
+                                                      "reportedly", "repeatedly", "once"):
+            j += 1
+        if j >= len(tokens) or tokens[j].sentence != tokens[i].sentence:
+            return False
+        word = tokens[j].lower
+        return word not in lx.SPEECH_VERBS and (
+            word.endswith(("ed", "en")) or word in ("hit", "struck", "shot", "under", "cut"))
 
     @staticmethod
     def _after_preposition(tokens, i) -> bool:

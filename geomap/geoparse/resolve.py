@@ -30,7 +30,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.index import haversine_km
-from geomap.gazetteer.normalize import core_name, has_cyrillic, strict_key
+from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
 from geomap.geoparse.mention import PlaceMention, Span
 
@@ -59,6 +59,7 @@ class Context:
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
     district_centres: list[Place] = field(default_factory=list)  # of districts not in the index
     qualifiers: dict[int, Place] = field(default_factory=dict)  # span → oblast named after it
+    front_sectors: dict[int, str] = field(default_factory=dict)  # span → "direction", "axis"
     # before any place is sure: each span's nearby other names' candidates
     neighbours: dict[int, list[Place]] = field(default_factory=dict)
 
@@ -121,6 +122,12 @@ class Resolver:
         for i, span in enumerate(spans):
             if span.kind == "adjectival":
                 ctx.countries[span.trigger] += 0.5
+                noun = _TERRITORY_NOUN.match(text[span.end:span.end + 12])
+                country = self.gazetteer.country(span.trigger) if noun else None
+                if country is not None:  # "Russian territory" is Russia; "Russian troops" no place
+                    span.role = "location"
+                    chosen[i] = Scored(Candidate(country, 0.95, span.text, "demonym"), 0.95, True,
+                                       [f"'{span.text} {noun.group(1)}' names {country.name}"])
                 continue
             best = cands[i][0] if cands[i] else None
             if best is None:
@@ -136,8 +143,14 @@ class Resolver:
                     (ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2).append(unit)
                     ctx.countries[unit.country] += 0.5
         self._oblast_qualifiers(spans, cands, chosen, ctx, text)
+        self._possessive_units(spans, cands, chosen, text)
+        for i, span in enumerate(spans):
+            sector = _FRONT_SECTOR.match(text[span.end:span.end + 20])
+            if sector and span.kind == "place":
+                ctx.front_sectors[i] = sector.group(1).lower()
         self._bare_region_names(spans, cands, chosen, ctx, text)
-        regions = list(dict.fromkeys(a.admin1_code for a in ctx.admin1 if a.admin1_code))[:3]
+        regions = list(dict.fromkeys(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
+                                     if a.admin1_code))[:3]
         for i, span in enumerate(spans):  # namesakes inside the named regions, however many
             if chosen[i] is None and span.kind == "place" and len(cands[i]) >= self.limit:
                 for code in regions:
@@ -163,7 +176,8 @@ class Resolver:
         for i, span in enumerate(spans):
             if chosen[i] is None and span.kind == "place" and span.role == "location":
                 chosen[i] = self._near_miss(i, span, cands[i], ctx)
-        return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))]
+        return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))
+                if spans[i].kind != "adjectival" or chosen[i] is not None]
 
     def resolve_name(self, name: str, country: str | None = None, admin1: str | None = None,
                      admin2: str | None = None, near: tuple[float, float] | None = None,
@@ -333,6 +347,47 @@ class Resolver:
             chosen[i + 1] = Scored(found or Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
                                    [f"'{other.text}' after {span.text} names the oblast"])
 
+    def _possessive_units(self, spans, cands, chosen, text: str) -> None:
+        """"Belgorod's Shebekino district" and "Kyiv's Shevchenkivskyi district".
+
+        The owner of a district is its oblast when the district is one of the oblast's;
+        otherwise the district is a city district, resolved where the gazetteer has it
+        near the city and else placed at the city (precision 2).  Either way the owner
+        is context, not a place of its own.
+        """
+        for i in range(len(spans) - 1):
+            owner, unit = spans[i], spans[i + 1]
+            if (owner.kind != "place" or unit.kind != "admin" or not cands[i]
+                    or not _POSSESSIVE_GAP.match(text[owner.end:unit.start])):
+                continue
+            oblast = self._oblast_named(owner.text)
+            got = chosen[i + 1].candidate.place if chosen[i + 1] else None
+            if oblast is not None and got is not None and got.admin1_code == oblast.admin1_code \
+                    and got.feature_code in ("ADM2", "ADM3"):
+                owner.role = "qualifier"
+                chosen[i] = Scored(Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
+                                   [f"{unit.text} is a district of {oblast.name}"])
+                continue
+            city = next((c.place for c in cands[i] if not c.place.is_admin
+                         and c.place.population >= 100_000), None)
+            if city is None:
+                continue
+            core = loose_key(core_name(unit.text))
+            inside = next((p for p, _ in self.gazetteer.within(city.lat, city.lon, 25, None)
+                           if p.id != city.id and (loose_key(core_name(p.name)) == core
+                                                   or stem_key(p.name) == stem_key(unit.text))),
+                          None)
+            owner.role = "qualifier"
+            chosen[i] = Scored(Candidate(city, 0.95, city.name, "exact"), 0.95, True,
+                               [f"the city whose district is {unit.text}"])
+            place = inside or city
+            why = (f"{unit.text} of {city.name}" if inside else
+                   f"no {unit.text} of {city.name} in the gazetteer: placed at the city")
+            scored = Scored(Candidate(place, 0.9, place.name, "city-district"), 0.9, True, [why],
+                            confidence=0.8 if inside else 0.5, needs_review=inside is None)
+            chosen[i + 1] = scored
+            unit.admin_hint = f"city-district:{1 if inside else 2}"
+
     def _oblast_named(self, name: str) -> Place | None:
         """The first-level unit whose core name this is ('Donetsk' → Donetsk Oblast)."""
         core = core_name(name)
@@ -346,6 +401,12 @@ class Resolver:
         if i in ctx.qualifiers:
             oblast = ctx.qualifiers[i]
             local = (oblast.admin1_code, local[1], oblast.country)
+        if local[1]:
+            unit = self._admin_unit(local[1], "ADM2", local[2], local[0])
+            # a raion the index lacks, or one that is only a hromada's name now: near its centre
+            if unit is None or (unit.feature_code == "ADM3" and _RAION_WORD.search(local[1])):
+                region = local[0] or next((a.admin1_code for a in ctx.admin1), None)
+                local = (*local, self._district_centre(local[1], local[2], region))
         places = [c.place for c in cands]
         focus = ctx.focus_distances(places, i)
         if not any(j != i for j, _ in ctx.anchors) and i in ctx.neighbours:
@@ -365,7 +426,7 @@ class Resolver:
         total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not p.is_admin \
             else _ADMIN_PRIOR.get(p.feature_code, 0.0)
         # explicit local hint: hard constraint
-        local_admin1, local_admin2, local_country = local
+        local_admin1, local_admin2, local_country = local[:3]
         if local_country:
             if p.country == local_country.upper():
                 total += 0.3
@@ -398,8 +459,9 @@ class Resolver:
         if any(p.admin2 and admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
-        if ctx.district_centres and not p.is_admin:
-            centre = ctx.district_centres[0]
+        centre = local[3] if len(local) > 3 and local[3] else (
+            ctx.district_centres[0] if ctx.district_centres else None)
+        if centre is not None and not p.is_admin:
             km = haversine_km(p.lat, p.lon, centre.lat, centre.lon)
             if km <= DISTRICT_RADIUS_KM:
                 total += 0.3
@@ -425,7 +487,8 @@ class Resolver:
         if trigger == "city" and 0 < p.population < 10_000:
             total -= 0.1
         if p.is_admin and span.kind == "place" and not _is_country(p):
-            total -= 0.03
+            total -= 0.2 if _SETTLEMENT_WORD.search(span.text) or trigger in (
+                "village", "town", "city") else 0.03  # "Ilovaysk Town" is no hromada
         if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000:
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
@@ -464,23 +527,26 @@ class Resolver:
         lat = sum(p.lat for p, _ in focus) / len(focus)
         lon = sum(p.lon for p, _ in focus) / len(focus)
         spread = max(haversine_km(lat, lon, p.lat, p.lon) for p, _ in focus)
-        best: tuple | None = None
+        if spread > NEAR_MISS_KM:  # the co-mentioned places are no tight focus
+            return None
+        nearby = self.gazetteer.within_ids(lat, lon, NEAR_MISS_KM + spread)
+        distance = dict(nearby)
+        keys = self.gazetteer.strict_names([rid for rid, _ in nearby])
+        ranked = sorted(((fuzz.ratio(key, other), -distance[rid], rid, other)
+                         for rid, others in keys.items() for other in others
+                         if other != key and _one_spelling_away(key, other)), reverse=True)
         taken = {p.id for p in siblings} | {c.place.id for c in cands}
-        for place, km in self.gazetteer.within(lat, lon, NEAR_MISS_KM + spread):
-            if place.id in taken or place.is_admin:
-                continue
-            for name in (place.name, *place.alternatenames):
-                if not name or has_cyrillic(name):
-                    continue
-                other = strict_key(name)
-                if other == key or not _one_spelling_away(key, other):
-                    continue
-                rank = (fuzz.ratio(key, other), -km)
-                if best is None or rank > best[0]:
-                    best = (rank, place, name, km)
+        best = None
+        for _, _, rid, other in ranked:
+            place = self.gazetteer.get_rid(rid)
+            if place.id not in taken and not place.is_admin:
+                name = next((n for n in (place.name, *place.alternatenames)
+                             if strict_key(n) == other and not has_cyrillic(n)), place.name)
+                best = (place, name)
+                break
         if best is None:
             return None
-        _, place, name, km = best
+        place, name = best
         anchor = min(focus, key=lambda f: haversine_km(place.lat, place.lon, f[0].lat, f[0].lon))
         cyrillic = next((n for n in place.alternatenames if has_cyrillic(n)), "")
         read_as = f"{place.name} ({cyrillic})" if cyrillic else place.name
@@ -501,12 +567,15 @@ class Resolver:
         span = spans[i]
         m = PlaceMention(text=span.text, start=span.start, end=span.end, kind=span.kind,
                          role=span.role, sentence=span.sentence)
+        sector = ctx.front_sectors.get(i)
         if chosen is not None:
             p = chosen.candidate.place
             m.place, m.resolved = p, True
             m.confidence = (chosen.confidence if chosen.confidence is not None
                             else round(min(0.98, chosen.candidate.score), 3))
-            if p.is_admin:
+            if span.admin_hint.startswith("city-district:"):
+                m.precision = int(span.admin_hint.rsplit(":", 1)[1])
+            elif p.is_admin:
                 m.precision = _admin_precision(p)
             elif span.kind == "facility" or p.located_by != "point":
                 m.precision = 2
@@ -522,6 +591,10 @@ class Resolver:
                 m.needs_review = True
             if p.located_by == "hromada-centroid":
                 reasons.insert(0, f"placed at the centroid of {p.admin3} (no finer record)")
+            if sector and not p.is_admin:
+                reasons.insert(0, f"'{span.text} {sector}' is a front sector named after "
+                                  f"{p.name}: the area around it, not the town")
+                m.precision = 2
             m.reason = "; ".join(reasons[:4])
             m.needs_review = m.needs_review or m.confidence < 0.5 or p.located_by != "point" \
                 and not p.is_admin
@@ -654,6 +727,12 @@ _REGION_CUE_AFTER = re.compile(
     r"operation|salient|border area|borderlands))\b", re.IGNORECASE)
 _ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|oblast)\b(?!\s+of)",
                                re.IGNORECASE)
+_FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead)\b",
+                           re.IGNORECASE)
+_POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
+_RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
+_SETTLEMENT_WORD = re.compile(r"\b(?:town|village|city|settlement|selo|hamlet)\b", re.IGNORECASE)
+_TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNORECASE)
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
 
