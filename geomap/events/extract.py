@@ -51,7 +51,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from geomap.events.casualties import CasualtyClaim, fatalities, find_casualties, totals
+from geomap.events.casualties import (
+    CasualtyClaim,
+    fatalities,
+    find_casualties,
+    latest,
+    totals,
+)
 from geomap.events.claims import (
     Claimant,
     VerificationCue,
@@ -374,6 +380,14 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
                 continue
             if not cas and not locs:
                 continue
+            if (cas and not locs and candidates and cl.kind == "main"
+                    and all(c.kind in ("zero", "update") for c in cas)):
+                # "No one was injured." / "The toll rose to 55.": a fact about the event
+                # just reported, not a new event
+                prev = candidates[-1]
+                prev.casualties.extend(cas)
+                prev.notes.append(f'casualty figure from the next sentence: "{cl.text.strip()}"')
+                continue
             # a "where" clause is the outlet's background, not part of the claim
             who = None if cl.kind == "where" else claimant
             lead = len(cl.text) - len(cl.text.lstrip())
@@ -543,15 +557,47 @@ def _geo_precision(m, before: str) -> int:
     return p
 
 
+def per_location_casualties(ev: EventClaim) -> dict[int, list[CasualtyClaim]] | None:
+    """Casualty claims per location when the text gives numbers place by place.
+
+    "1 killed in A and 2 injured in B": each claim is followed (or, "In A, 1 was killed; in
+    B, …", preceded) by exactly one place of its own.  Returns ``{id(mention): claims}``,
+    or None when the numbers belong to the report as a whole (the default: first row).
+    """
+    locs = [m for m in ev.locations if m is not None]
+    claims = sorted((c for c in ev.casualties if c.kind != "update"), key=lambda c: c.start)
+    if len(locs) < 2 or len(claims) < 2:
+        return None
+    for order in ("after", "before"):
+        out: dict[int, list[CasualtyClaim]] = {}
+        ok = True
+        for k, c in enumerate(claims):
+            if order == "after":
+                lo, hi = c.end, claims[k + 1].start if k + 1 < len(claims) else ev.end
+            else:
+                lo, hi = claims[k - 1].end if k else ev.start, c.start
+            inside = [m for m in locs if lo <= m.start < hi]
+            if len(inside) != 1:
+                ok = False
+                break
+            out.setdefault(id(inside[0]), []).append(c)
+        if ok and len(out) == len(locs):
+            return out
+    return None
+
+
 def claim_to_records(ev: EventClaim, published=None, source: str = "",
                      source_url: str = "") -> list[EventRecord]:
     """One :class:`EventRecord` per place of a reported event (numbers on the first row)."""
     pub = as_date(published)
     locs = ev.locations or [None]
     n = len(locs)
+    per_place = per_location_casualties(ev)
     tot = totals(ev.casualties)
     flow, fbest, fhigh = fatalities(ev.casualties)
-    base_notes: list[str] = [c.summary() for c in ev.casualties]
+    counted, superseded = latest(ev.casualties)
+    claim_notes = [c.summary() for c in counted] + superseded
+    base_notes: list[str] = []
     if ev.date_text:
         base_notes.append(f"date: '{ev.date_text}' ({ev.date_source})")
     base_notes += ev.notes + ev.merged
@@ -560,9 +606,13 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
     text_before = {id(m): ev.text[:max(0, m.start - ev.start)][-120:] for m in locs if m is not None}
     for j, m in enumerate(locs, 1):
         place = getattr(m, "place", None) if m is not None else None
-        notes = list(base_notes)
+        own = per_place.get(id(m)) if per_place else None
+        notes = ([c.summary() for c in own or []] if per_place else list(claim_notes)) + base_notes
         review = ev.date_source == "publication" or ev.role == "headline"
-        if n > 1:
+        if per_place:
+            notes.insert(0, f"numbers of this location only ({j} of {n} locations of report "
+                            f"{ev.report_id}, each with its own figures)")
+        elif n > 1:
             notes.insert(0, f"shared across {n} locations of report {ev.report_id} (numbers on "
                             f"{ev.report_id}-1" + (", this row)" if j == 1 else ")"))
         if m is None:
@@ -580,6 +630,11 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             if getattr(m, "reason", ""):
                 notes.append(f"location review: {m.reason}")
         first = j == 1
+        if per_place:
+            first = True
+            mine = own or []
+            tot = totals(mine)
+            flow, fbest, fhigh = fatalities(mine)
         rec = EventRecord(
             event_id=f"{ev.report_id}-{j}",
             report_id=ev.report_id,
