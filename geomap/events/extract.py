@@ -66,6 +66,14 @@ from geomap.events.claims import (
     resolve_verification,
 )
 from geomap.events.classify import ISO2_COUNTRY, classify, find_actors
+from geomap.events.coding import (
+    civilian_targeting,
+    disorder_type,
+    inter_code,
+    interaction,
+    iso_numeric,
+    type_of_violence,
+)
 from geomap.events.dates import DateMention, as_date, find_dates
 from geomap.events.schema import EventRecord
 
@@ -222,6 +230,8 @@ class EventClaim:
     sub_event_type: str
     actor1: str = ""
     actor2: str = ""
+    assoc_actor_1: str = ""
+    assoc_actor_2: str = ""
     date_from: date | None = None
     date_to: date | None = None
     date_precision: int | None = None
@@ -394,7 +404,8 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
             ev = EventClaim(f"{doc}-e{len(candidates) + 1}", cl.text.strip(), cl.start + lead, cl.end,
                             sent.role, cls.event_type, cls.sub_event_type, cls.actor1, cls.actor2,
                             casualties=cas, claimant=who, locations=locs,
-                            notes=list(cls.notes))
+                            notes=list(cls.notes), assoc_actor_1=cls.assoc_actor_1,
+                            assoc_actor_2=cls.assoc_actor_2)
             if dates:
                 d = dates[0]
                 ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
@@ -557,6 +568,17 @@ def _geo_precision(m, before: str) -> int:
     return p
 
 
+def _casualties_text(row_claims: list[CasualtyClaim], report_claims: list[CasualtyClaim],
+                     first: bool, n: int, report_id: str) -> str:
+    """The numbers as written for one row; other rows of a shared report name the total."""
+    if first:
+        return "; ".join(c.phrase() for c in row_claims)
+    if not report_claims:
+        return ""
+    total = "; ".join(c.phrase() for c in report_claims)
+    return f"{total} across {n} locations of the report, counted on {report_id}-1"
+
+
 def per_location_casualties(ev: EventClaim) -> dict[int, list[CasualtyClaim]] | None:
     """Casualty claims per location when the text gives numbers place by place.
 
@@ -630,11 +652,15 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             if getattr(m, "reason", ""):
                 notes.append(f"location review: {m.reason}")
         first = j == 1
+        row_claims = counted if first else []
         if per_place:
             first = True
-            mine = own or []
-            tot = totals(mine)
-            flow, fbest, fhigh = fatalities(mine)
+            row_claims = latest(own or [])[0]
+            tot = totals(own or [])
+            flow, fbest, fhigh = fatalities(own or [])
+        country = ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else ""
+        inter1 = inter_code(ev.actor1, country)
+        inter2 = inter_code(ev.actor2, country)
         rec = EventRecord(
             event_id=f"{ev.report_id}-{j}",
             report_id=ev.report_id,
@@ -645,7 +671,7 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             sub_event_type=ev.sub_event_type,
             actor1=ev.actor1,
             actor2=ev.actor2,
-            country=ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else "",
+            country=country,
             admin1=place.admin1 if place else "",
             admin2=place.admin2 if place else "",
             location=(m.text if _is_fallback(m) else place.name) if place
@@ -670,6 +696,17 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             notes="; ".join(notes),
             confidence=_confidence(ev, m),
             needs_review=review,
+            casualties_text=_casualties_text(row_claims, counted, first, n, ev.report_id),
+            admin3=getattr(place, "admin3", "") or "" if place else "",
+            assoc_actor_1=ev.assoc_actor_1,
+            assoc_actor_2=ev.assoc_actor_2,
+            inter1=inter1,
+            inter2=inter2,
+            interaction=interaction(inter1, inter2),
+            civilian_targeting=civilian_targeting(ev.event_type, ev.actor2),
+            disorder_type=disorder_type(ev.event_type, ev.sub_event_type),
+            iso=iso_numeric(country) if country else None,
+            type_of_violence=type_of_violence(ev.event_type, ev.actor1, ev.actor2),
         )
         rows.append(rec)
     return rows

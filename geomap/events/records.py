@@ -65,7 +65,8 @@ from geomap.events.tables import Problem, Table, read_table
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
-    "captured", "fatalities_low", "fatalities_best", "fatalities_high",
+    "captured", "fatalities_low", "fatalities_best", "fatalities_high", "inter1", "inter2",
+    "interaction", "iso", "type_of_violence",
 ]
 FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
 BOOL_COLUMNS = ["needs_review"]
