@@ -269,7 +269,8 @@ def detect_format(path: str | os.PathLike, format: str | None = None) -> str:
     return FORMATS[ext]
 
 
-def write_events(gdf, path, format: str | None = None, metadata: dict | None = None) -> Path:
+def write_events(gdf, path, format: str | None = None, metadata: dict | None = None,
+                 layout: str = "geomap") -> Path:
     """Write events atomically as GeoJSON (RFC 7946), GeoPackage, CSV or KML.
 
     Parameters
@@ -277,6 +278,8 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     gdf : events GeoDataFrame (or anything ``events_to_gdf`` accepts).
     path : output file; the format comes from its extension unless ``format`` is given.
     metadata : extra provenance entries (merged into the generated metadata).
+    layout : "geomap" (EVENT_COLUMNS), or "acled" / "ucdp": their column names first,
+        geomap's own columns after (``geomap.events.layouts.to_layout``; reads back as is).
 
     Returns
     -------
@@ -285,6 +288,11 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     fmt = detect_format(path, format)
     gdf = _normalise(gdf)
     meta = provenance(gdf, metadata)
+    if layout != "geomap":
+        from geomap.events.layouts import to_layout
+
+        gdf = to_layout(gdf, layout)
+        meta["layout"] = layout
     path = Path(path)
     if fmt == "geojson":
         _write_geojson(gdf, str(path), meta)

@@ -95,7 +95,7 @@ def test_extracted_rows_carry_acled_codes():
     text = "Russian forces shelled Kharkiv on Monday, killing two civilians."
     [r] = extract_events(text, published="2024-12-17", mentions=mentions_at(text))
     assert (r.actor1, r.actor2) == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
-    assert (r.inter1, r.inter2, r.interaction, r.iso) == (8, 7, 78, 804)
+    assert (r.inter1, r.inter2, r.interaction, r.iso) == ("8", "7", "78", 804)
     assert (r.civilian_targeting, r.disorder_type, r.type_of_violence) == (
         "Civilian targeting", "Political violence", 3)
 

@@ -568,6 +568,10 @@ def _geo_precision(m, before: str) -> int:
     return p
 
 
+def _code(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def _casualties_text(row_claims: list[CasualtyClaim], report_claims: list[CasualtyClaim],
                      first: bool, n: int, report_id: str) -> str:
     """The numbers as written for one row; other rows of a shared report name the total."""
@@ -700,9 +704,9 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             admin3=getattr(place, "admin3", "") or "" if place else "",
             assoc_actor_1=ev.assoc_actor_1,
             assoc_actor_2=ev.assoc_actor_2,
-            inter1=inter1,
-            inter2=inter2,
-            interaction=interaction(inter1, inter2),
+            inter1=_code(inter1),
+            inter2=_code(inter2),
+            interaction=_code(interaction(inter1, inter2)),
             civilian_targeting=civilian_targeting(ev.event_type, ev.actor2),
             disorder_type=disorder_type(ev.event_type, ev.sub_event_type),
             iso=iso_numeric(country) if country else None,

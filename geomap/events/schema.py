@@ -72,9 +72,11 @@ class EventRecord:
     admin3: str = ""
     assoc_actor_1: str = ""
     assoc_actor_2: str = ""
-    inter1: int | None = None  # ACLED actor type codes 1–8
-    inter2: int | None = None
-    interaction: int | None = None  # the two inter codes, smaller first
+    # ACLED actor types: extraction writes the numeric codes ("8", "78"; the two codes,
+    # smaller first); an ingested ACLED file keeps its own values ("State forces", ...)
+    inter1: str = ""
+    inter2: str = ""
+    interaction: str = ""
     civilian_targeting: str = ""  # "Civilian targeting" or ""
     disorder_type: str = ""  # Political violence | Demonstrations | Strategic developments
     iso: int | None = None  # ISO 3166-1 numeric country code
