@@ -170,7 +170,8 @@ _RULES: list[tuple[str, str, str]] = [
      "Strategic developments", "Non-violent transfer of territory"),
 ]
 _RULES_RE = [(re.compile(p, re.I), t, s) for p, t, s in _RULES]
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^']{3,}'|‘[^’]*’")
+# bounded: an unclosed quote must not make every later quote scan to the end
+_QUOTED = re.compile(r"\"[^\"]{0,2000}\"|“[^”]{0,2000}”|'[^']{3,2000}'|‘[^’]{0,2000}’")
 
 
 _EXCESSIVE_FORCE = re.compile(r"\b(?:opened\s+fire|fired\s+(?:live\s+)?(?:rounds|shots|bullets)?\s*"

@@ -107,6 +107,18 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                             r"(?:day|24\s+hours))\b", re.I)),
 ]
 
+# cheap pre-checks: a pattern runs only when its kind of word is in the text
+_TRIGGERS = {
+    "month": re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I),
+    "digits": re.compile(r"\d"),
+    "weekday": re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I),
+    "relative": re.compile(r"\b(?:yesterday|today|tonight|overnight|night|morning|week|month|"
+                           r"weekend|days?|hours|year|ago)\b", re.I),
+}
+_FAMILY = {"md_md": "month", "m_dd": "month", "dd_m": "month", "m_d": "month", "d_m": "month",
+           "month": "month", "iso": "digits", "numeric": "digits", "weekday": "weekday",
+           "ago": "relative", "relative": "relative"}
+
 # a reporting verb directly before a date makes it the statement date
 _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|announced|stated|reported|claimed|wrote|told\s+\w+|added|posted|"
@@ -311,7 +323,10 @@ def find_dates(text: str, published: date | datetime | str | None = None,
     pub = as_date(published)
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
+    families = {name for name, trigger in _TRIGGERS.items() if trigger.search(text)}
     for kind, pattern in _PATTERNS:
+        if _FAMILY[kind] not in families:
+            continue  # no word of this kind of date in the text: skip its patterns
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

@@ -46,6 +46,7 @@ double counts a report.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ from geomap.events.coding import (
     type_of_violence,
 )
 from geomap.events.dates import DateMention, as_date, find_dates
+from geomap.errors import InputError
 from geomap.events.schema import EventRecord
 
 # --------------------------------------------------------------------------- segmenting
@@ -156,19 +158,38 @@ def segment(text: str, title: str | None = None) -> list[Line]:
     return lines
 
 
+MAX_SENTENCE_CHARS = 2000  # a longer "sentence" is cut at whitespace (bounds every regex)
+MAX_TEXT_CHARS = 20_000_000  # extract_events refuses longer texts with a clear error
+
+
+def _bounded(spans: list[tuple[int, int]], text: str, start: int) -> list[tuple[int, int]]:
+    """Cut spans longer than MAX_SENTENCE_CHARS at the last whitespace before the limit."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > MAX_SENTENCE_CHARS:
+            limit = s + MAX_SENTENCE_CHARS
+            cut = max(text.rfind(" ", s - start + MAX_SENTENCE_CHARS // 2, limit - start),
+                      text.rfind("\t", s - start + MAX_SENTENCE_CHARS // 2, limit - start))
+            cut = cut + start + 1 if cut >= 0 else limit
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out
+
+
 def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans (document offsets) of one line."""
+    """Sentence spans (document offsets) of one line; none longer than MAX_SENTENCE_CHARS."""
     spans: list[tuple[int, int]] = []
     cur = 0
     for m in re.finditer(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])", text):
-        head = text[cur:m.start() + 1]
-        if _ABBREV.search(head):
+        # an abbreviation ends within the last few characters: look only there
+        if _ABBREV.search(text, max(cur, m.start() - 12), m.start() + 1):
             continue
         spans.append((start + cur, start + m.end() - len(m.group(0)) + len(m.group(0).rstrip())))
         cur = m.end()
     if cur < len(text):
         spans.append((start + cur, start + len(text.rstrip())))
-    return spans
+    return _bounded(spans, text, start)
 
 
 def sentences(text: str, title: str | None = None) -> list[Sentence]:
@@ -302,8 +323,15 @@ def _mention_country(m) -> str:
     return ISO2_COUNTRY.get(code.upper(), code)
 
 
-def _pick_locations(mentions: list, start: int, end: int) -> list:
-    inside = [m for m in mentions if start <= m.start < end and _is_location(m)]
+def _pick_locations(mentions: list, start: int, end: int, starts: list[int] | None = None) -> list:
+    """Location mentions starting in [start, end); ``starts`` (sorted mention starts, with
+    ``mentions`` sorted the same way) makes the lookup a bisection."""
+    if starts is not None:
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        window = mentions[lo:hi]
+    else:
+        window = mentions
+    inside = [m for m in window if start <= m.start < end and _is_location(m)]
     if any(_is_settlement(m) for m in inside):
         inside = [m for m in inside if _is_settlement(m)]
     out, keys = [], set()
@@ -317,7 +345,8 @@ def _pick_locations(mentions: list, start: int, end: int) -> list:
 
 
 def _doc_id(text: str, source_url: str) -> str:
-    return "R" + hashlib.sha1((source_url or text).encode("utf-8")).hexdigest()[:8]
+    # surrogatepass: untrusted text may hold lone surrogates ("\ud800"), still hashable
+    return "R" + hashlib.sha1((source_url or text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def extract_claims(text: str, published=None, source: str = "", source_url: str = "",
@@ -343,10 +372,15 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
     list of EventClaim, in text order.
     """
     pub = as_date(published)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"text of {len(text):,} characters is longer than the limit of "
+                         f"{MAX_TEXT_CHARS:,}; split it into articles", field="text")
     if mentions is None:
         from geomap.geoparse import geoparse
 
         mentions = geoparse(text, published=pub.isoformat() if pub else None)
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     sents = sentences(text, title)
     # verification cues come from every body sentence (captions repeat the body)
     cues: list[VerificationCue] = []
@@ -373,7 +407,7 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
         for cl in clauses(sent):
             dates = [d for d in find_dates(cl.text, pub, cl.start) if d.role == "event"]
             cas = find_casualties(cl.text, cl.start)
-            locs = [m for m in _pick_locations(mentions, cl.start, cl.end)
+            locs = [m for m in _pick_locations(mentions, cl.start, cl.end, starts)
                     if not any(a <= m.start < b for a, b in claimant_spans)]
             if cl.kind == "main":
                 main_date = dates[0] if dates else None
@@ -518,15 +552,32 @@ def _actors_compatible(a: EventClaim, b: EventClaim) -> bool:
     return not sa or not sb or bool(sa & sb)
 
 
+MERGE_WINDOW_CHARS = 20_000  # duplicates are looked for this far apart (one long article)
+
+
 def _merge(candidates: list[EventClaim]) -> list[EventClaim]:
+    """Fold lower-ranked duplicates into higher-ranked claims (module docstring, step 6).
+
+    Candidates are compared only with kept claims of the same type within
+    MERGE_WINDOW_CHARS (found by bisection), so long texts cost n·log n, not n².
+    """
     kept: list[EventClaim] = []
+    kept_order: dict[int, int] = {}  # id(claim) -> position in ``kept`` (rank order)
+    by_type: dict[str, tuple[list[int], list[EventClaim]]] = {}
     for ev in sorted(candidates, key=lambda e: e.rank(), reverse=True):
-        target = next((k for k in kept
-                       if k.event_type == ev.event_type and _dates_compatible(ev, k)
-                       and _locations_compatible(ev, k) and _casualties_compatible(ev, k)
-                       and _actors_compatible(ev, k)), None)
+        starts, claims = by_type.setdefault(ev.event_type, ([], []))
+        lo = bisect.bisect_left(starts, ev.start - MERGE_WINDOW_CHARS)
+        hi = bisect.bisect_right(starts, ev.start + MERGE_WINDOW_CHARS)
+        near = sorted(claims[lo:hi], key=lambda k: kept_order[id(k)]) if hi > lo else []
+        target = next((k for k in near
+                       if _dates_compatible(ev, k) and _locations_compatible(ev, k)
+                       and _casualties_compatible(ev, k) and _actors_compatible(ev, k)), None)
         if target is None:
+            kept_order[id(ev)] = len(kept)
             kept.append(ev)
+            k = bisect.bisect_right(starts, ev.start)
+            starts.insert(k, ev.start)
+            claims.insert(k, ev)
             continue
         where = "headline" if ev.role == "headline" else "elsewhere in the article"
         target.merged.append(f'also reported {where}: "{ev.text}"')
