@@ -48,6 +48,8 @@ def test_number_scan_finds_what_the_full_regex_finds():
     text = (SEED + " at least 10,000 people, a hundred and fifty, between 10 and 15, 3.5 million, "
             "upwards of 20, a few, no fewer than 7, Dozens, 20-25, two or three, A10 x1")
     assert [m.span() for m in _numbers(text)] == [m.span() for m in NUMBER_RE.finditer(text)]
+    # digits of a written date are not counts
+    assert [m.group(0) for m in _numbers("on 14.12.2024 four")] == ["four"]
 
 
 def test_claimant_found_the_same_way_on_a_long_sentence():

@@ -77,7 +77,7 @@ _KEYWORDS = [
     (r"(?:killed|dead|died)\s+(?:or|and|and/or)\s+(?:wounded|injured|hurt)", "killed_or_wounded"),
     (r"(?:wounded|injured)\s+(?:or|and|and/or)\s+(?:killed|dead)", "killed_or_wounded"),
     (r"casualties|losses", "killed_or_wounded"),
-    (r"killed|dead|died|perished|lost\s+their\s+lives|slain|fatalities|deaths", "killed"),
+    (r"killed|dead|died|dies|die|perished|lost\s+their\s+lives|slain|fatalities|deaths", "killed"),
     (r"wounded|injured|hurt", "wounded"),
     (r"(?:went|go|gone|reported|listed\s+as)?\s*missing(?:\s+in\s+action)?", "missing"),
     (r"captured|taken\s+(?:prisoner|captive)|prisoners(?:\s+of\s+war)?|surrendered", "captured"),
@@ -85,7 +85,8 @@ _KEYWORDS = [
 _KW_RE = [(re.compile(rf"\b(?:{pat})\b", re.I), cat) for pat, cat in _KEYWORDS]
 # active verbs followed by the victims: "killing two civilians", "wounded 12 people"
 _VERB_FIRST = re.compile(
-    r"\b(?P<verb>killing|killed|kills|wounding|wounded|wounds|injuring|injured|injures|"
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded|wounds|wound|injuring|injured|injures|"
+    r"injure|"
     r"capturing|captured|captures|took|taking|leaving|left)\s+(?=(?:" + _QUAL_RE + r"|\d+|"
     + _WORDNUM + r"|" + _VAGUE_RE + r")\b)",
     re.I,
@@ -296,8 +297,25 @@ def _numbers(text: str):
         m = NUMBER_RE.match(text, hit.start())
         if m and m.end() > m.start():
             end = m.end()
-            yield m
+            if not _in_date(text, m.start(), m.end()):
+                yield m
 
+
+def _in_date(text: str, start: int, end: int) -> bool:
+    """The digits are part of a written date or time ("14.12.2024", "12/14/2024", "19:30")."""
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2]
+    return bool(re.fullmatch(r"\d[./:]", before) or re.fullmatch(r"[./:]\d", after))
+
+
+# a singular victim and a casualty word: one person ("DPR serviceman killed")
+_SINGULAR = re.compile(
+    r"(?:\b(?:an?|the|one)\s+)?(?:(?:[A-Z][\w'’-]*|local|elderly|young|female|male|"
+    r"pro-\w+)\s+){0,3}\b(?P<noun>soldier|serviceman|servicewoman|civilian|man|woman|child|"
+    r"boy|girl|person|militiaman|militant|fighter|rebel|officer|volunteer|resident|teenager|"
+    r"pensioner|medic|journalist|policeman|marine|paratrooper|sniper|commander|driver)\s+"
+    r"(?:(?:was|has\s+been|had\s+been|is|reportedly|reported|also)\s+){0,2}"
+    r"(?P<kw>killed|dies|died|dead|wounded|injured|hurt|missing|captured)\b", re.I)
 
 # a word every casualty claim contains (a cheap pre-check for find_casualties)
 _CASUALTY_WORD = re.compile(r"kill|dead|die|death|wound|injur|hurt|casualt|loss|perish|lives|"
@@ -438,8 +456,23 @@ def find_casualties(text: str, offset: int = 0) -> list[CasualtyClaim]:
                 c.breakdown = km.group("brk").strip()
                 used.append(km.span("brk"))
             claims.append(c)
-            used.append((nm.start(), nm.end()))
-    # 3) "killed 3 and wounded 5" handled by 1); "3 killed and 5 wounded" handled by 2)
+            used.append((nm.start(), km.end("kw")))
+    # 3) one person, no number: "Serviceman killed in shelling", "Civilian dies in Luhansk"
+    for sm in _SINGULAR.finditer(text):
+        if not free(sm.start("noun"), sm.end("noun")) or not free(sm.start("kw"), sm.end("kw")):
+            continue
+        if sm.start() and re.search(r"\d\s*$|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+                                    r"dozens?|several|many|few)\s+$", text[max(0, sm.start() - 12):
+                                                                          sm.start()], re.I):
+            continue
+        kw = sm.group("kw").lower()
+        category = next(cat for kw_re, cat in _KW_RE if kw_re.fullmatch(kw))
+        noun = sm.group("noun")
+        claims.append(CasualtyClaim(category, f"a {noun.lower()}", "one (implied)", 1, 1, 1,
+                                    sm.group(0).strip(), sm.start() + offset, sm.end() + offset,
+                                    _victims(noun), noun))
+        used.append(sm.span())
+    # 4) "killed 3 and wounded 5" handled by 1); "3 killed and 5 wounded" handled by 2)
     claims.sort(key=lambda c: c.start)
     return claims
 

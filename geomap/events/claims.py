@@ -189,12 +189,19 @@ _CUES: list[tuple[str, str]] = [
      r"|\b(?P<by2>[\w'’ ]{1,40}?)\s+declined\s+to\s+comment", "no_comment"),
 ]
 _CUES_RE = [(re.compile(p, re.I), state) for p, state in _CUES]
+# the word each cue needs: a pattern runs only on sentences that contain it (the lazy
+# look-behind phrases would otherwise be tried at every character of every sentence)
+_CUE_WORDS = [re.compile(w, re.I) for w in (
+    r"denied|dismissed|rejected|refuted", r"confirmed\s+by", r"confirmed|acknowledged",
+    r"verif|confirm", r"verified|geolocated", r"neither", r"commented|responded|declined")]
 
 
 def find_verification(sentence: str, offset: int = 0) -> list[VerificationCue]:
     """Verification cues in one sentence."""
     out: list[VerificationCue] = []
-    for pattern, state in _CUES_RE:
+    for (pattern, state), word in zip(_CUES_RE, _CUE_WORDS, strict=True):
+        if not word.search(sentence):
+            continue
         for m in pattern.finditer(sentence):
             by = m.groupdict().get("by") or m.groupdict().get("by2") or ""
             if state == "confirmed_by_other_side" and re.search(

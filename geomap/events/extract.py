@@ -52,6 +52,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from geomap.errors import InputError
 from geomap.events.casualties import (
     CasualtyClaim,
     fatalities,
@@ -76,7 +77,6 @@ from geomap.events.coding import (
     type_of_violence,
 )
 from geomap.events.dates import DateMention, as_date, find_dates
-from geomap.errors import InputError
 from geomap.events.schema import EventRecord
 
 # --------------------------------------------------------------------------- segmenting
@@ -387,6 +387,8 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
     for s in sents:
         if s.role == "body":
             cues.extend(find_verification(s.text, s.start))
+    cues.sort(key=lambda c: c.start)
+    cue_starts = [c.start for c in cues]  # an event weighs the cues of its own article part
     doc = _doc_id(text, source_url)
     candidates: list[EventClaim] = []
     previous_claimant: Claimant | None = None
@@ -465,8 +467,10 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
             if ev.date_from is not None and ev.date_source == "text":
                 previous_dated = ev
             has_claimant = bool(who and who.who)
+            lo = bisect.bisect_left(cue_starts, ev.start - MERGE_WINDOW_CHARS)
+            hi = bisect.bisect_right(cue_starts, ev.start + MERGE_WINDOW_CHARS)
             ev.verification, vnotes = resolve_verification(
-                who.side if who else "", has_claimant, cues)
+                who.side if who else "", has_claimant, cues[lo:hi])
             ev.notes.extend(vnotes)
             if not has_claimant:
                 ev.notes.append("no attribution in the text: reported by the outlet")
