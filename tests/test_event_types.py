@@ -89,6 +89,7 @@ def test_inter_codes_interaction_and_columns():
                             "Military Forces of Ukraine (2019-)") == 1
     assert type_of_violence("Violence against civilians", "Military Forces of Russia (2000-)",
                             "Civilians (Ukraine)") == 3
+    assert type_of_violence("Battles", "", "") is None  # no side named: cannot tell
 
 
 def test_extracted_rows_carry_acled_codes():
@@ -96,8 +97,10 @@ def test_extracted_rows_carry_acled_codes():
     [r] = extract_events(text, published="2024-12-17", mentions=mentions_at(text))
     assert (r.actor1, r.actor2) == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
     assert (r.inter1, r.inter2, r.interaction, r.iso) == ("8", "7", "78", 804)
+    # shelling that kills civilians: ACLED civilian targeting, UCDP state-based (1), not
+    # one-sided (3, the deliberate killing of civilians)
     assert (r.civilian_targeting, r.disorder_type, r.type_of_violence) == (
-        "Civilian targeting", "Political violence", 3)
+        "Civilian targeting", "Political violence", 1)
 
 
 def test_casualty_summary_keeps_qualifier_and_claimant():
@@ -114,3 +117,15 @@ def test_casualty_summary_keeps_qualifier_and_claimant():
     assert casualty_summary({"fatalities_best": 4, "verification": ""}) == "4 killed"
     assert short_claimant("Kharkiv regional governor Oleh Syniehubov, via Telegram") == \
         "Kharkiv regional governor Oleh Syniehubov"
+
+
+def test_donbas_republics_are_rebel_groups():
+    # a real UCDP GED headline (row 289428's kind): the agent after "by", the DPR as target
+    c = classify("DPR serviceman killed in shelling by Kiev’s forces - DPR command",
+                 has_casualties=True, victims="military", location_country="Ukraine")
+    assert (c.event_type, c.actor1, c.actor2) == ("Explosions/Remote violence",
+                                                  "Military Forces of Ukraine (2019-)",
+                                                  "DPR: Donetsk People's Republic")
+    assert inter_code(c.actor1, "Ukraine") == 1 and inter_code(c.actor2, "Ukraine") == 2
+    assert interaction(1, 2) == 12
+    assert type_of_violence(c.event_type, c.actor1, c.actor2) == 1

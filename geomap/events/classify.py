@@ -79,9 +79,16 @@ ACTORS: dict[str, str] = {
         r"personnel|fighters?|drones?|missiles?|artillery|strikes?|attacks?|air\s+force|"
         r"positions?|brigades?|defenders?|shells?|rockets?|bombs?|offensive|incursion|assault|"
         r"counteroffensive|special\s+forces|marines|paratroopers|air\s+defen[cs]es?|sappers|"
-        r"deminers)|ukraine(?:'s)?\s+(?:forces|army|military|troops|"
-        r"armed\s+forces|general\s+staff)|(?:kyiv|kiev)(?:'s)?\s+(?:forces|troops|incursion|"
-        r"offensive|army)"
+        r"deminers|snipers?|armed\s+forces|military['’]s)|ukraine(?:['’]s)?\s+(?:forces|army|"
+        r"military|troops|soldiers?|armed\s+forces|general\s+staff)|(?:pro-)?(?:kyiv|kiev)"
+        r"(?:['’]s)?\s+(?:forces|troops|incursion|offensive|army|military|soldiers)"
+    ),
+    # the Donbas republics (2014–): ACLED's rebel-group names, UCDP's side_b
+    "DPR: Donetsk People's Republic": (
+        r"\bDPR\b|donetsk\s+people['’]?s\s+republic|donetsk\s+republic"
+    ),
+    "LPR: Luhansk People's Republic": (
+        r"\bLPR\b|lu[hg]ansk\s+people['’]?s\s+republic|lu[hg]ansk\s+republic"
     ),
 }
 ACTOR_COUNTRY = {
@@ -95,6 +102,8 @@ OPPONENT = {
     "Military Forces of Russia (2000-)": "Military Forces of Ukraine (2019-)",
     "Military Forces of North Korea (2011-)": "Military Forces of Ukraine (2019-)",
     "Military Forces of Ukraine (2019-)": "Military Forces of Russia (2000-)",
+    "DPR: Donetsk People's Republic": "Military Forces of Ukraine (2019-)",
+    "LPR: Luhansk People's Republic": "Military Forces of Ukraine (2019-)",
 }
 ISO2_COUNTRY = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "KP": "North Korea",
                 "MD": "Moldova", "PL": "Poland"}

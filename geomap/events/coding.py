@@ -52,7 +52,9 @@ def inter_code(actor: str, location_country: str = "") -> int | None:
         return 6
     if head == "Rioters":
         return 5
-    if head.endswith("Militia") or "Militia" in head:
+    if "People's Republic" in actor:  # DPR / LPR: rebel groups in ACLED's coding
+        return 2
+    if "Militia" in head:
         return 3
     return None
 
@@ -91,14 +93,19 @@ def civilian_targeting(event_type: str, actor2: str) -> str:
 
 
 def type_of_violence(event_type: str, actor1: str, actor2: str) -> int | None:
-    """UCDP type_of_violence (1/2/3) of an ACLED-typed event; None for non-violent types."""
-    if event_type == "Violence against civilians" or (actor2 or "").startswith("Civilians"):
-        return 3 if event_type in ("Violence against civilians",
-                                   "Explosions/Remote violence") else None
+    """UCDP type_of_violence (1/2/3) of an ACLED-typed event; None when it cannot be told.
+
+    One-sided (3) is the deliberate killing of civilians (ACLED "Violence against
+    civilians"); civilians killed by shelling or strikes in a war between armed sides are
+    counted by UCDP under that war (1 or 2), like ACLED's Explosions/Remote violence.
+    """
+    if event_type == "Violence against civilians":
+        return 3
     if event_type in ("Battles", "Explosions/Remote violence"):
         if actor_country(actor1) or actor_country(actor2):
             return 1
-        return 2 if actor1 and actor2 else 1
+        armed = [a for a in (actor1, actor2) if a and not a.startswith("Civilians")]
+        return 2 if len(armed) == 2 else None
     return None
 
 
