@@ -302,11 +302,8 @@ def classify(text: str, victims: str = "", has_casualties: bool = False,
     # agent: "by X", or the first-named actor
     agent = ""
     by = re.search(r"\bby\s+(?:the\s+)?(.{0,60})", clean, re.I)
-    if by:
-        for _, actor, phrase in actors:
-            if phrase in by.group(1):
-                agent = actor
-                break
+    if by:  # the first actor named after "by"
+        agent = next((actor for off, actor, _ in actors if by.start(1) <= off < by.end(1)), "")
     if sub == "INCURSION":
         out.sub_event_type = "Armed clash"
         out.notes.append("incursion coded as Battles/Armed clash (ground attack; ACLED has no "
