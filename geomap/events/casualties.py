@@ -308,14 +308,17 @@ def _in_date(text: str, start: int, end: int) -> bool:
     return bool(re.fullmatch(r"\d[./:]", before) or re.fullmatch(r"[./:]\d", after))
 
 
-# a singular victim and a casualty word: one person ("DPR serviceman killed")
-_SINGULAR = re.compile(
-    r"(?:\b(?:an?|the|one)\s+)?(?:(?:[A-Z][\w'’-]*|local|elderly|young|female|male|"
-    r"pro-\w+)\s+){0,3}\b(?P<noun>soldier|serviceman|servicewoman|civilian|man|woman|child|"
-    r"boy|girl|person|militiaman|militant|fighter|rebel|officer|volunteer|resident|teenager|"
-    r"pensioner|medic|journalist|policeman|marine|paratrooper|sniper|commander|driver)\s+"
+# a singular victim and a casualty word: one person ("DPR serviceman killed"); the core is
+# searched first, the words before it ("a Ukrainian") only in the 60 characters before
+_SINGULAR_CORE = re.compile(
+    r"\b(?P<noun>soldier|serviceman|servicewoman|civilian|man|woman|child|boy|girl|person|"
+    r"militiaman|militant|fighter|rebel|officer|volunteer|resident|teenager|pensioner|medic|"
+    r"journalist|policeman|marine|paratrooper|sniper|commander|driver)\s+"
     r"(?:(?:was|has\s+been|had\s+been|is|reportedly|reported|also)\s+){0,2}"
     r"(?P<kw>killed|dies|died|dead|wounded|injured|hurt|missing|captured)\b", re.I)
+_SINGULAR_LEAD = re.compile(  # case-sensitive: capitalised names ("DPR", "Ukrainian")
+    r"(?:\b(?i:an?|the|one)\s+)?(?:(?:[A-Z][\w'’-]*|(?i:local|elderly|young|female|male|"
+    r"old|pro-\w+))\s+){1,3}$|\b(?i:an?|the|one)\s+$")
 
 # a word every casualty claim contains (a cheap pre-check for find_casualties)
 _CASUALTY_WORD = re.compile(r"kill|dead|die|death|wound|injur|hurt|casualt|loss|perish|lives|"
@@ -458,20 +461,27 @@ def find_casualties(text: str, offset: int = 0) -> list[CasualtyClaim]:
             claims.append(c)
             used.append((nm.start(), km.end("kw")))
     # 3) one person, no number: "Serviceman killed in shelling", "Civilian dies in Luhansk"
-    for sm in _SINGULAR.finditer(text):
-        if not free(sm.start("noun"), sm.end("noun")) or not free(sm.start("kw"), sm.end("kw")):
+    for core in _SINGULAR_CORE.finditer(text):
+        lo = max(0, core.start() - 60)
+        sm = _SINGULAR_LEAD.search(text, lo, core.start())
+        start = sm.start() if sm else core.start()
+        if not free(core.start("noun"), core.end("noun")) or not free(core.start("kw"),
+                                                                       core.end("kw")):
             continue
-        if sm.start() and re.search(r"\d\s*$|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
-                                    r"dozens?|several|many|few)\s+$", text[max(0, sm.start() - 12):
-                                                                          sm.start()], re.I):
+        sm = core
+        if start and re.search(r"\d\s*$|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+                                    r"dozens?|several|many|few)\s+$", text[max(0, start - 12):
+                                                                          start], re.I):
             continue
         kw = sm.group("kw").lower()
         category = next(cat for kw_re, cat in _KW_RE if kw_re.fullmatch(kw))
         noun = sm.group("noun")
+        quote = text[start:sm.end()]
+        lead = len(quote) - len(quote.lstrip())
         claims.append(CasualtyClaim(category, f"a {noun.lower()}", "one (implied)", 1, 1, 1,
-                                    sm.group(0).strip(), sm.start() + offset, sm.end() + offset,
+                                    quote.strip(), start + lead + offset, sm.end() + offset,
                                     _victims(noun), noun))
-        used.append(sm.span())
+        used.append((start, sm.end()))
     # 4) "killed 3 and wounded 5" handled by 1); "3 killed and 5 wounded" handled by 2)
     claims.sort(key=lambda c: c.start)
     return claims

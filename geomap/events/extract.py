@@ -37,11 +37,26 @@ Pipeline
 
 Casualties across locations
 ---------------------------
-Numbers are **not split** across the places of one report: the casualty columns
-(killed … captured) and fatalities_low/best/high are filled on the **first row only**;
-every other row keeps them empty and says so in ``notes`` ("shared across 3 locations
-of report R (numbers on R-1)").  Summing any numeric column over rows therefore never
-double counts a report.
+When the text gives numbers place by place ("1 killed in A and 2 injured in B", "In A,
+3 were killed, and in B, 4 were injured"), each place's row carries its own numbers
+(:func:`per_location_casualties`; notes say "numbers of this location only").
+Otherwise numbers are **not split** across the places of one report: the casualty
+columns (killed … captured) and fatalities_low/best/high are filled on the **first row
+only**; every other row keeps them empty and says so in ``notes`` ("shared across 3
+locations of report R (numbers on R-1)") and in ``casualties_text``.  Summing any
+numeric column over rows therefore never double counts a report.
+
+A clause whose only facts are an explicit zero or an update ("No one was killed.", "The
+toll rose to 55.") and no place of its own adds them to the event just reported instead
+of making a new one; an update replaces the earlier figure of its category, which stays
+in ``notes`` (:func:`geomap.events.casualties.latest`).
+
+Untrusted text
+--------------
+Sentences longer than ``MAX_SENTENCE_CHARS`` are cut at whitespace, mentions are looked
+up by bisection, duplicates and verification cues are weighed within
+``MERGE_WINDOW_CHARS``, so extraction costs linear time in the text length
+(bench/bench_text_scaling.py); texts over ``MAX_TEXT_CHARS`` are refused with an error.
 """
 
 from __future__ import annotations
