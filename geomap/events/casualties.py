@@ -6,11 +6,23 @@ Categories: ``killed``, ``wounded``, ``killed_or_wounded`` (the text lumps them:
 
 Numbers
 -------
-Digits ("10,000"), number words ("three", "twenty-five") and vague quantities.  Vague
-quantities follow ACLED's fatality conventions as stated in the project issue:
-"dozens" → 12, "several" / "a few" → 3, "hundreds" → 100; by the same
-one-unit logic "tens" → 10, "scores" → 20, "thousands" → 1000.  A vague number is a
-lower bound (``high`` stays empty).
+Digits ("10,000"), number words and compounds read by ``text2num`` ("three",
+"twenty-five", "a hundred and fifty" → 150, "one hundred twenty" → 120, "two dozen" →
+24) and vague quantities.  Vague quantities follow ACLED's fatality conventions as stated
+in the project issue: "dozens" → 12, "several" / "a few" → 3, "hundreds" → 100; by the
+same one-unit logic "tens" → 10, "scores" → 20, "thousands" → 1000.  A vague number is a
+lower bound (``high`` stays empty) and keeps ``qualifier="vague"``.
+
+* ranges – "10 to 15", "between 10 and 15", "10-15", "two or three": low 10, best 10
+  (ACLED codes the lowest figure), high 15, ``qualifier="range"``;
+* explicit zeros – "No one was killed", "no casualties", "without casualties", "no
+  immediate reports of casualties": 0 in the category, ``kind="zero"``;
+* a breakdown – "Five people, including two children, were killed": killed 5, the
+  "including two children" kept in ``breakdown``, never a count of its own;
+* updates – "the death toll rose to 55": ``kind="update"``; :func:`latest` drops the
+  earlier figure of the same category (kept in notes);
+* one implied – "DPR serviceman killed", "Civilian dies": 1, ``qualifier="one (implied)"``.
+Digits that are part of a written date or time ("14.12.2024", "19:30") are not counts.
 
 Qualifiers → (low, best, high) for a number N
 ---------------------------------------------
