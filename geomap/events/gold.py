@@ -131,7 +131,7 @@ def score_doc(doc: GoldDoc, rows: list, tally: Tally, misses: list[str]) -> None
             used.add(pick)
         for f in NUMBER_FIELDS:
             if f in gold:
-                got = getattr(row, f) if row is not None else None
+                got = getattr(row, f, None) if row is not None else None
                 ok = row is not None and _norm(got) == _norm(gold[f])
                 tally.add(f"numbers:{f}", ok)
                 tally.add("numbers", ok)
@@ -147,7 +147,7 @@ def score_doc(doc: GoldDoc, rows: list, tally: Tally, misses: list[str]) -> None
                 misses.append(f"{where}: date {got!r}, gold {gold['event_date']!r}")
         for f in LABEL_FIELDS:
             if f in gold:
-                got = getattr(row, f) if row is not None else None
+                got = getattr(row, f, None) if row is not None else None
                 tally.add(f, row is not None and _norm(got) == _norm(gold[f]))
                 if _norm(got) != _norm(gold[f]):
                     misses.append(f"{where}: {f} {got!r}, gold {gold[f]!r}")
