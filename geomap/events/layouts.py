@@ -146,6 +146,22 @@ _DATE_PREC_TO_GED = {1: 1, 2: 2, 3: 4}
 _GEO_PREC_TO_GED = {1: 1, 2: 2, 3: 4}
 
 
+def _source_id(event_id: str, layout: str, country: str) -> str:
+    """ACLED/UCDP-style id: the source's own id for its rows ("acled:UKR123" → "UKR123"),
+    else the country's ISO3 code before geomap's id ("RUS-R032afd1d-e1-1"), as ACLED's
+    ``event_id_cnty`` does.  geomap's own ``event_id`` column is written as well."""
+    event_id = str(event_id)
+    if event_id.startswith(layout + ":"):
+        return event_id[len(layout) + 1:]
+    if layout == "acled" and country:
+        from geomap.events.coding import iso3
+
+        code = iso3(country)
+        if code:
+            return f"{code}-{event_id}"
+    return event_id
+
+
 def to_layout(gdf, layout: str):
     """Events (EVENT_COLUMNS) as an ACLED or UCDP GED table, geomap's own columns after.
 
@@ -162,7 +178,8 @@ def to_layout(gdf, layout: str):
     year = pd.to_datetime(df["event_date"], errors="coerce").dt.year.astype("Int64")
     out = pd.DataFrame(index=df.index)
     if layout == "acled":
-        out["event_id_cnty"] = df["event_id"]
+        out["event_id_cnty"] = [_source_id(i, "acled", c) for i, c in
+                                zip(df["event_id"], df["country"], strict=True)]
         out["year"] = year
         for target, col in _ACLED_MAP.items():
             if col not in out:
@@ -176,6 +193,7 @@ def to_layout(gdf, layout: str):
         out["year"] = year
         for target, col in _UCDP_MAP.items():
             out[col] = df[target]
+        out["id"] = [_source_id(i, "ucdp", "") for i in df["event_id"]]
         out["date_prec"] = df["date_precision"].map(
             lambda v: _DATE_PREC_TO_GED.get(int(v)) if pd.notna(v) else None).astype("Int64")
         out["where_prec"] = df["geo_precision"].map(
