@@ -63,3 +63,11 @@ def test_report_total_stays_on_the_first_row():
     rows = _rows("Russian shelling of Kharkiv and Sumy on Monday killed 7 people.")
     assert [(r.location, r.killed) for r in rows] == [("Kharkiv", 7), ("Sumy", None)]
     assert "shared across 2 locations" in rows[1].notes
+
+
+def test_a_count_continued_at_other_places():
+    rows = _rows("Shelling killed 4 in Kharkiv, 2 in Sumy and 1 in Robotyne on Monday.")
+    assert [(r.location, r.killed, r.casualties_text) for r in rows] == [
+        ("Kharkiv", 4, "4 killed"), ("Sumy", 2, "2 killed"), ("Robotyne", 1, "1 killed")]
+    rows = _rows("Russian attacks on Monday killed three people in Kharkiv and two in Sumy.")
+    assert [(r.location, r.killed) for r in rows] == [("Kharkiv", 3), ("Sumy", 2)]

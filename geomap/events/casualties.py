@@ -320,6 +320,15 @@ def _in_date(text: str, start: int, end: int) -> bool:
     return bool(re.fullmatch(r"\d[./:]", before) or re.fullmatch(r"[./:]\d", after))
 
 
+# "... in Kherson and two in Mykolaiv": a place, then another number at another place
+_CONTINUED = re.compile(
+    r"\s+(?:in|near|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|region|oblast|"
+    r"district|city|town|village))*\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<num>\d+|[a-z]+(?:-[a-z]+)?)"
+    r"(?P<who>\s+(?:more|others?|people|civilians|soldiers|residents))?\s+"
+    r"(?P<prep>in|near|at)\b")
+
+_PLACE_AFTER = re.compile(r"(?:in|near|at)\s+(?:the\s+)?[A-Z][\w'’-]*")
+
 # a singular victim and a casualty word: one person ("DPR serviceman killed"); the core is
 # searched first, the words before it ("a Ukrainian") only in the 60 characters before
 _SINGULAR_CORE = re.compile(
@@ -494,7 +503,31 @@ def find_casualties(text: str, offset: int = 0) -> list[CasualtyClaim]:
                                     quote.strip(), start + lead + offset, sm.end() + offset,
                                     _victims(noun), noun))
         used.append((start, sm.end()))
-    # 4) "killed 3 and wounded 5" handled by 1); "3 killed and 5 wounded" handled by 2)
+    # 4) the same count continued at another place: "killed three people in Kherson and two
+    #    in Mykolaiv" – the second number has the first one's category
+    for c in list(claims):
+        if c.kind == "zero":
+            continue
+        pos = c.end - offset
+        while True:
+            cm = _CONTINUED.match(text, pos, min(len(text), pos + 120))
+            if not cm:
+                break
+            nm = NUMBER_RE.match(text, cm.start("num"))
+            if not nm or not free(nm.start(), nm.end()):
+                break
+            more = _claim(nm, c.category, nm.start(), cm.end("prep") - len(cm.group("prep")),
+                          text, offset, cm.group("who") or "")
+            if more is None:
+                break
+            place = _PLACE_AFTER.match(text, cm.start("prep"))
+            end = place.end() if place else cm.end("prep")
+            more.quote = text[nm.start():end]
+            more.end = more.start + len(more.quote)
+            claims.append(more)
+            used.append((nm.start(), nm.end()))
+            pos = cm.start("prep") - 1
+    # 5) "killed 3 and wounded 5" handled by 1); "3 killed and 5 wounded" handled by 2)
     claims.sort(key=lambda c: c.start)
     return claims
 

@@ -669,7 +669,7 @@ def per_location_casualties(ev: EventClaim) -> dict[int, list[CasualtyClaim]] | 
         ok = True
         for k, c in enumerate(claims):
             if order == "after":
-                lo, hi = c.end, claims[k + 1].start if k + 1 < len(claims) else ev.end
+                lo, hi = c.start, claims[k + 1].start if k + 1 < len(claims) else ev.end
             else:
                 lo, hi = claims[k - 1].end if k else ev.start, c.start
             inside = [m for m in locs if lo <= m.start < hi]
