@@ -170,6 +170,7 @@ def to_layout(gdf, layout: str):
     kept under its own name (``event_id``, ``killed``, ``claimed_by``, ...).  ``year`` and
     the ACLED/UCDP names of renamed columns are derived and ignored on the way back.
     """
+    import geopandas as gpd
     import pandas as pd
 
     if layout not in ("acled", "ucdp"):
@@ -204,8 +205,6 @@ def to_layout(gdf, layout: str):
     own = [c for c in df.columns if c not in mapped or c == "event_id"]
     for c in own:
         out[c] = df[c]
-    import geopandas as gpd
-
     if hasattr(gdf, "geometry"):
         return gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs)
     return out
