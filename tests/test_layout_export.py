@@ -127,3 +127,9 @@ def test_source_style_ids(tmp_path):
     write_events(ged, tmp_path / "ged.csv", layout="ucdp")
     raw = pd.read_csv(GED, dtype=str)
     assert pd.read_csv(tmp_path / "ged.csv", dtype=str)["id"].tolist() == raw["id"].tolist()
+
+
+def test_ged_rows_get_acled_derived_columns():
+    ged = read_records(GED, geocode=False).records
+    assert set(ged["disorder_type"]) == {"Political violence"}
+    assert set(ged["iso"]) == {804}  # Ukraine

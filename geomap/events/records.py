@@ -52,6 +52,7 @@ import pandas as pd
 import shapely
 
 from geomap.errors import GeomapError, InputError
+from geomap.events.coding import disorder_type, iso_numeric
 from geomap.events.layouts import (
     GED_DATE_PRECISION,
     GED_TO_ACLED_PRECISION,
@@ -453,6 +454,10 @@ def _apply_ucdp(rec: dict, row: dict, mapping: dict, err) -> None:
         rec["event_type"] = GED_VIOLENCE_TYPES[tov][0]
         rec["sub_event_type"] = rec.get("sub_event_type") or GED_VIOLENCE_TYPES[tov][2]
         label = f"UCDP type_of_violence {tov} ({GED_VIOLENCE_TYPES[tov][1]})"
+    # ACLED's derived columns next to UCDP's, where the file has none
+    rec["disorder_type"] = rec.get("disorder_type") or disorder_type(rec.get("event_type", ""))
+    if rec.get("iso") is None and rec.get("country"):
+        rec["iso"] = iso_numeric(rec["country"])
     prec = rec.get("geo_precision")
     if prec is not None:
         if prec in GED_TO_ACLED_PRECISION:
