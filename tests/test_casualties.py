@@ -188,3 +188,31 @@ def test_update_wins_and_the_earlier_figure_is_kept_in_notes():
 ])
 def test_parse_number_words(text, value):
     assert parse_number(text) == (value, False)
+
+
+@pytest.mark.parametrize("text,category", [
+    # real UCDP GED source headlines (tests/fixtures/events_gold/ged_headlines.jsonl)
+    ("DPR serviceman killed in shelling by Kiev’s forces - DPR command", "killed"),
+    ("Civilian dies in Luhansk region as result of attacks by Russia-led forces - JFO HQ",
+     "killed"),
+    ("Ukrainian military’s shelling kills LPR militiaman", "killed"),
+    ("Dead man found hanging on Kiev's Independence Square - police", "killed"),
+    ("Female civilian wounded in Ukrainian shelling attack dies - DPR mission", "wounded"),
+])
+def test_a_singular_victim_counts_one(text, category):
+    [c] = find_casualties(text)
+    assert (c.category, c.low, c.best, c.high, c.qualifier) == (category, 1, 1, 1,
+                                                                "one (implied)")
+    assert text[c.start:c.end] == c.quote
+
+
+def test_plural_or_counted_victims_are_not_one():
+    assert [(c.best, c.qualifier) for c in find_casualties(
+        "Three Ukrainian soldiers die as fighting picks in New Year")] == [(3, "")]
+    assert [c.best for c in find_casualties("Russian shelling killed soldiers near Bakhmut")] == []
+
+
+def test_a_count_continued_at_another_place():
+    claims = find_casualties("Russian attacks killed three people in Kherson and two in Mykolaiv.")
+    assert [(c.category, c.best, c.quote) for c in claims] == [
+        ("killed", 3, "killed three people"), ("killed", 2, "two in Mykolaiv")]

@@ -337,6 +337,14 @@ _SINGULAR_CORE = re.compile(
     r"journalist|policeman|marine|paratrooper|sniper|commander|driver)\s+"
     r"(?:(?:was|has\s+been|had\s+been|is|reportedly|reported|also)\s+){0,2}"
     r"(?P<kw>killed|dies|died|dead|wounded|injured|hurt|missing|captured)\b", re.I)
+_SINGULAR_NOUNS = (r"soldier|serviceman|servicewoman|civilian|man|woman|child|boy|girl|person|"
+                   r"militiaman|militant|fighter|rebel|officer|volunteer|resident|teenager|"
+                   r"pensioner|medic|journalist|policeman|marine|paratrooper|sniper|commander|"
+                   r"driver")
+_SINGULAR_OBJECT = re.compile(
+    r"\b(?P<kw>(?i:kills|killed|killing|kill|wounds|wounded|wounding|injures|injured|injuring|"
+    r"dead))\s+(?:(?i:an?|one|the)\s+)?(?:(?:[A-Z][\w'’-]*|(?i:local|elderly|young|female|"
+    rf"male|old))\s+){{0,2}}(?P<noun>(?i:{_SINGULAR_NOUNS}))\b")
 _SINGULAR_LEAD = re.compile(  # case-sensitive: capitalised names ("DPR", "Ukrainian")
     r"(?:\b(?i:an?|the|one)\s+)?(?:(?:[A-Z][\w'’-]*|(?i:local|elderly|young|female|male|"
     r"old|pro-\w+))\s+){1,3}$|\b(?i:an?|the|one)\s+$")
@@ -503,6 +511,17 @@ def find_casualties(text: str, offset: int = 0) -> list[CasualtyClaim]:
                                     quote.strip(), start + lead + offset, sm.end() + offset,
                                     _victims(noun), noun))
         used.append((start, sm.end()))
+    #    ... and as an object: "shelling kills LPR militiaman", "Dead man found"
+    for om in _SINGULAR_OBJECT.finditer(text):
+        if not free(om.start(), om.end()):
+            continue
+        kw = om.group("kw").lower()
+        category = "killed" if kw.startswith(("kill", "dead")) else "wounded"
+        noun = om.group("noun")
+        claims.append(CasualtyClaim(category, f"a {noun.lower()}", "one (implied)", 1, 1, 1,
+                                    om.group(0), om.start() + offset, om.end() + offset,
+                                    _victims(noun), noun))
+        used.append(om.span())
     # 4) the same count continued at another place: "killed three people in Kherson and two
     #    in Mykolaiv" – the second number has the first one's category
     for c in list(claims):
