@@ -478,7 +478,7 @@ def detect_format(path: str | os.PathLike, format: str | None = None) -> str:
 
 
 def write_events(gdf, path, format: str | None = None, metadata: dict | None = None,
-                 csv_escape: bool = True) -> Path:
+                 csv_escape: bool = True, layout: str = "geomap") -> Path:
     """Write events atomically as GeoJSON (RFC 7946), GeoPackage, CSV or KML.
 
     Parameters
@@ -488,6 +488,8 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     metadata : extra provenance entries (merged into the generated metadata).
     csv_escape : in CSV, prefix text cells that start with ``= + - @``, TAB or CR with
         ``'`` so spreadsheets do not run them as formulas (turn off for pipelines).
+    layout : "geomap" (EVENT_COLUMNS), or "acled" / "ucdp": their column names first,
+        geomap's own columns after (``geomap.events.layouts.to_layout``; reads back as is).
 
     Returns
     -------
@@ -496,6 +498,11 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     fmt = detect_format(path, format)
     gdf = _normalise(gdf)
     meta = provenance(gdf, metadata)
+    if layout != "geomap":
+        from geomap.events.layouts import to_layout
+
+        gdf = to_layout(gdf, layout)
+        meta["layout"] = layout
     path = Path(path)
     if fmt == "geojson":
         _write_geojson(gdf, str(path), meta)

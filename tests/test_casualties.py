@@ -2,7 +2,14 @@
 
 import pytest
 
-from geomap.events.casualties import bounds, fatalities, find_casualties, parse_number
+from geomap.events.casualties import (
+    bounds,
+    fatalities,
+    find_casualties,
+    latest,
+    parse_number,
+    totals,
+)
 
 
 def _claims(text):
@@ -94,3 +101,118 @@ def test_fatalities_count_deaths_only():
     assert fatalities(claims) == (2, 2, None)
     exact = find_casualties("Two people died and 10 soldiers were killed or wounded.")
     assert fatalities(exact) == (2, 2, 12)
+
+
+# --- numbers as written (issue 14) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A hundred and fifty people were killed in the fighting around Bakhmut, officials said.",
+     ("killed", 150, 150, 150)),
+    ("One hundred twenty soldiers were wounded during the assault on Avdiivka.",
+     ("wounded", 120, 120, 120)),
+    ("Two dozen civilians were wounded when a missile hit the market.", ("wounded", 24, 24, 24)),
+    ("Russian forces shelled the town, killing twenty-five people.", ("killed", 25, 25, 25)),
+    ("Two thousand five hundred troops were captured, the ministry claimed.",
+     ("captured", 2500, 2500, 2500)),
+])
+def test_number_words_and_compounds(text, expected):
+    [c] = find_casualties(text)
+    assert (c.category, c.low, c.best, c.high) == expected
+
+
+def test_vague_counts_follow_acled_and_say_so():
+    [c] = find_casualties("Tens of people were injured in the overnight attack on Odesa.")
+    assert (c.qualifier, c.low, c.best, c.high) == ("vague", 10, 10, None)
+    assert c.phrase() == "Tens (ACLED convention: 10) wounded"
+    [c] = find_casualties("Hundreds of soldiers were killed in the battle for Vuhledar.")
+    assert (c.category, c.qualifier, c.best) == ("killed", "vague", 100)
+
+
+@pytest.mark.parametrize("text,bounds_", [
+    ("Between 10 and 15 civilians were killed in the strike on Kramatorsk.", (10, 10, 15)),
+    ("10 to 15 people were injured, local authorities said.", (10, 10, 15)),
+    ("Two or three soldiers were wounded by the drone.", (2, 2, 3)),
+    ("Officials said 20-25 people died under the rubble.", (20, 20, 25)),
+])
+def test_ranges_give_low_best_high(text, bounds_):
+    [c] = find_casualties(text)
+    assert c.qualifier == "range"
+    assert (c.low, c.best, c.high) == bounds_
+
+
+@pytest.mark.parametrize("text,category,qualifier", [
+    ("No one was killed, the regional governor said.", "killed", "none"),
+    ("No one was injured in the attack, according to the mayor.", "wounded", "none"),
+    ("The drone hit an empty warehouse; there were no casualties.", "killed_or_wounded", "none"),
+    ("The strike passed without casualties, the air force said.", "killed_or_wounded", "none"),
+    ("There were no immediate reports of casualties.", "killed_or_wounded", "none reported"),
+])
+def test_explicit_zeros_are_zero_not_one(text, category, qualifier):
+    [c] = find_casualties(text)
+    assert (c.category, c.qualifier, c.low, c.best, c.high, c.kind) == (
+        category, qualifier, 0, 0, 0, "zero")
+    assert totals([c])[category] == 0
+
+
+def test_zero_casualties_mean_zero_fatalities():
+    assert fatalities(find_casualties("The attack passed without casualties.")) == (0, 0, 0)
+    assert fatalities(find_casualties("No one was killed.")) == (0, 0, 0)
+
+
+def test_breakdown_is_part_of_the_count():
+    [c] = find_casualties("Five people, including two children, were killed in the attack.")
+    assert (c.category, c.best, c.breakdown) == ("killed", 5, "including two children")
+    [c] = find_casualties("Russian shelling killed five people, including two children, in Kherson.")
+    assert (c.category, c.best, c.breakdown) == ("killed", 5, "including two children")
+    assert totals([c])["killed"] == 5
+
+
+def test_update_wins_and_the_earlier_figure_is_kept_in_notes():
+    claims = find_casualties("The missile strike killed 43 people, and the death toll later rose "
+                             "to 55.")
+    assert [(c.category, c.best, c.kind) for c in claims] == [("killed", 43, ""),
+                                                             ("killed", 55, "update")]
+    kept, notes = latest(claims)
+    assert [c.best for c in kept] == [55]
+    assert "earlier killed 43" in notes[0]
+    assert totals(claims)["killed"] == 55
+    assert fatalities(claims) == (55, 55, 55)
+    [c] = find_casualties("The number of injured has risen to 12.")
+    assert (c.category, c.best, c.kind) == ("wounded", 12, "update")
+
+
+@pytest.mark.parametrize("text,value", [
+    ("a hundred and fifty", 150), ("one hundred twenty", 120), ("two dozen", 24),
+    ("a dozen", 12), ("one hundred and five", 105), ("1.5 million", 1_500_000),
+])
+def test_parse_number_words(text, value):
+    assert parse_number(text) == (value, False)
+
+
+@pytest.mark.parametrize("text,category", [
+    # real UCDP GED source headlines (tests/fixtures/events_gold/ged_headlines.jsonl)
+    ("DPR serviceman killed in shelling by Kiev’s forces - DPR command", "killed"),
+    ("Civilian dies in Luhansk region as result of attacks by Russia-led forces - JFO HQ",
+     "killed"),
+    ("Ukrainian military’s shelling kills LPR militiaman", "killed"),
+    ("Dead man found hanging on Kiev's Independence Square - police", "killed"),
+    ("Female civilian wounded in Ukrainian shelling attack dies - DPR mission", "wounded"),
+])
+def test_a_singular_victim_counts_one(text, category):
+    [c] = find_casualties(text)
+    assert (c.category, c.low, c.best, c.high, c.qualifier) == (category, 1, 1, 1,
+                                                                "one (implied)")
+    assert text[c.start:c.end] == c.quote
+
+
+def test_plural_or_counted_victims_are_not_one():
+    assert [(c.best, c.qualifier) for c in find_casualties(
+        "Three Ukrainian soldiers die as fighting picks in New Year")] == [(3, "")]
+    assert [c.best for c in find_casualties("Russian shelling killed soldiers near Bakhmut")] == []
+
+
+def test_a_count_continued_at_another_place():
+    claims = find_casualties("Russian attacks killed three people in Kherson and two in Mykolaiv.")
+    assert [(c.category, c.best, c.quote) for c in claims] == [
+        ("killed", 3, "killed three people"), ("killed", 2, "two in Mykolaiv")]

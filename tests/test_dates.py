@@ -85,3 +85,30 @@ def test_bad_publication_date():
     assert as_date("2024-12-16T10:00:00Z") == date(2024, 12, 16)
     with pytest.raises(ValueError):
         as_date("16/12/2024")
+
+
+# --- issue 14: more ways of writing a date (published Monday 2024-12-16) -----------------
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Russian troops stormed the village two days ago, the commander said.",
+     ("2024-12-14", "2024-12-14", 1)),
+    ("The strike on 14.12.2024 destroyed the school.", ("2024-12-14", "2024-12-14", 1)),
+    ("A drone hit the plant on 12/14/2024.", ("2024-12-14", "2024-12-14", 1)),
+    ("Shelling resumed the day before yesterday.", ("2024-12-14", "2024-12-14", 1)),
+    ("The attack came on the night of 23–24 August.", ("2024-08-23", "2024-08-24", 2)),
+    ("Drones struck Odesa on Thursday.", ("2024-12-12", "2024-12-12", 1)),
+    ("Fighting intensified last week near Pokrovsk.", ("2024-12-09", "2024-12-15", 2)),
+    ("The village was captured two weeks ago.", ("2024-12-02", "2024-12-08", 2)),
+    ("Clashes were reported in recent days.", ("2024-12-09", "2024-12-16", 2)),
+    ("The front moved a month ago.", ("2024-11-01", "2024-11-30", 3)),
+])
+def test_relative_numeric_and_night_dates(text, expected):
+    [d] = find_dates(text, "2024-12-16")
+    assert (d.date_from.isoformat(), d.date_to.isoformat(), d.precision) == expected
+
+
+def test_vague_spans_never_guess_a_day():
+    for text in ("last week", "in recent days", "two weeks ago", "earlier this month"):
+        [d] = find_dates(text, "2024-12-16")
+        assert d.precision in (2, 3) and d.date_from < d.date_to, text

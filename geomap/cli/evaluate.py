@@ -35,6 +35,14 @@ def register(sub) -> None:
     parser.add_argument("--jobs", type=non_negative_int, default=1,
                         help="worker processes (0 = all cores; default 1)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--events", action="store_true",
+                        help="score event extraction on the event gold set instead (numbers per "
+                        "field, exact date, type and sub-type, location within 5 km; see "
+                        "geomap/events/gold.py)")
+    parser.add_argument("--gold", help="directory of *.jsonl event gold files (with --events; "
+                        "default tests/fixtures/events_gold)")
+    parser.add_argument("--misses", action="store_true",
+                        help="with --events: also list every wrong fact")
     parser.set_defaults(handler=_eval)
 
 
@@ -47,11 +55,28 @@ def _split(value: str, allowed: tuple[str, ...], field: str) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _eval_events(args) -> int:
+    from geomap.events.gold import evaluate_events, format_events_table
+
+    result = evaluate_events(args.gold, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+        return 0
+    print(format_events_table(result))
+    if args.misses:
+        print("\nwrong facts:")
+        for line in result["misses"]:
+            print(f"  {line}")
+    return 0
+
+
 def _eval(args) -> int:
     from geomap.evaluate import evaluate, format_table
 
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit must be at least 1", field="limit")
+    if args.events:
+        return _eval_events(args)
     if args.jobs < 0:
         raise InputError("--jobs must be >= 0", field="jobs")
     result = evaluate(_split(args.corpus, _CORPORA, "corpus"), limit=args.limit,

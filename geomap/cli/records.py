@@ -66,6 +66,9 @@ def register(sub) -> None:
         "GeoPackage, CSV (latitude/longitude columns) or KML, with attribution metadata.")
     _add_source_args(exp)
     _add_output_args(exp)
+    exp.add_argument("--layout", choices=("geomap", "acled", "ucdp"), default="geomap",
+                     help="column layout: geomap's (default), or ACLED's / UCDP GED's column "
+                     "names first with geomap's own columns after (reads back with ingest)")
     exp.set_defaults(handler=_export)
 
     flt = sub.add_parser(
@@ -307,7 +310,8 @@ def _export(args: argparse.Namespace) -> int:
     from geomap.io import write_events
 
     gdf = _load(args.files, args.store)
-    write_events(gdf, args.output, format=args.format, csv_escape=not args.no_csv_escape)
+    write_events(gdf, args.output, format=args.format, layout=args.layout,
+                 csv_escape=not args.no_csv_escape)
     print(f"geomap: exported {len(gdf)} events", file=sys.stderr)
     print(f"wrote {args.output}")
     return 0

@@ -49,6 +49,9 @@ _DET = re.compile(r"^(?:both|also|however|meanwhile|the\s+statement\s+by|a\s+sta
                   r"and|but|while)\s+", re.I)
 
 
+_VERB_RE = re.compile(rf"\b(?P<verb>{_VERBS})\b", re.I)
+
+
 @dataclass
 class Claimant:
     """Who made a claim and where."""
@@ -99,27 +102,30 @@ def find_claimant(sentence: str, previous: Claimant | None = None) -> Claimant |
     s = sentence.strip()
     # "A statement by X on Telegram said ..."
     m = re.search(rf"\b(?:a|the)\s+(?:statement|report|post|update|message)\s+(?:by|from)\s+"
-                  rf"(?P<who>.+?)\s+(?:on|via|in)\s+(?P<ch>{_CHANNELS})\s+(?:said|says|claimed|"
+                  rf"(?P<who>.{{1,150}}?)\s+(?:on|via|in)\s+(?P<ch>{_CHANNELS})\s+(?:said|says|claimed|"
                   rf"reported|stated)\b", s, re.I)
     if m:
         return Claimant(m.group("who").strip(), m.group("ch"))
     # "according to X" / ", says X." / ": X" (headline)
-    m = re.search(r"\baccording\s+to\s+(?P<who>[^,.;]+)", s, re.I)
+    m = re.search(r"\baccording\s+to\s+(?P<who>[^,.;]{1,200})", s, re.I)
     if m:
         who, ch = _clean_who(m.group("who"))
         return Claimant(who, ch or _channel_after(s[m.end():]))
-    m = re.search(r",\s*(?:says|said|claims|claimed|reports|reported)\s+(?P<who>[^,.;]+)[.]?$",
-                  s, re.I)
+    m = re.search(r",\s*(?:says|said|claims|claimed|reports|reported)\s+(?P<who>[^,.;]{1,200})[.]?$",
+                  s[-300:], re.I)
     if m:
         who, ch = _clean_who(m.group("who"))
         return Claimant(who, ch)
-    m = re.search(r":\s*(?P<who>[A-Z][\w'’ ()-]{1,60})$", s)
+    m = re.search(r":\s*(?P<who>[A-Z][\w'’ ()-]{1,60})$", s[-100:])
     if m and not s.endswith("."):
         return Claimant(m.group("who").strip(), "")
     # "X said (on Telegram) ..." – the phrase before the first reporting verb
-    m = re.search(rf"(?P<pre>[^,;]*?)\s*\b(?P<verb>{_VERBS})\b", s, re.I)
+    # the phrase before the first reporting verb, back to the last comma/semicolon (found
+    # without a lazy scan from every position, which is quadratic on long sentences)
+    m = _VERB_RE.search(s)
     if m:
-        pre = m.group("pre")
+        cut = max(s.rfind(",", 0, m.start()), s.rfind(";", 0, m.start())) + 1
+        pre = s[max(cut, m.start() - 300):m.start()].rstrip()
         if re.search(r"\b(?:that|who|which)\b", pre, re.I):
             pre = re.split(r"\b(?:that|who|which)\b", pre, flags=re.I)[-1]
         who, ch = _clean_who(pre)
@@ -183,12 +189,19 @@ _CUES: list[tuple[str, str]] = [
      r"|\b(?P<by2>[\w'’ ]{1,40}?)\s+declined\s+to\s+comment", "no_comment"),
 ]
 _CUES_RE = [(re.compile(p, re.I), state) for p, state in _CUES]
+# the word each cue needs: a pattern runs only on sentences that contain it (the lazy
+# look-behind phrases would otherwise be tried at every character of every sentence)
+_CUE_WORDS = [re.compile(w, re.I) for w in (
+    r"denied|dismissed|rejected|refuted", r"confirmed\s+by", r"confirmed|acknowledged",
+    r"verif|confirm", r"verified|geolocated", r"neither", r"commented|responded|declined")]
 
 
 def find_verification(sentence: str, offset: int = 0) -> list[VerificationCue]:
     """Verification cues in one sentence."""
     out: list[VerificationCue] = []
-    for pattern, state in _CUES_RE:
+    for (pattern, state), word in zip(_CUES_RE, _CUE_WORDS, strict=True):
+        if not word.search(sentence):
+            continue
         for m in pattern.finditer(sentence):
             by = m.groupdict().get("by") or m.groupdict().get("by2") or ""
             if state == "confirmed_by_other_side" and re.search(
@@ -198,7 +211,7 @@ def find_verification(sentence: str, offset: int = 0) -> list[VerificationCue]:
                 continue
             about = ""
             am = re.search(r"\b(\w+)(?:'s|’s)\s+(?:claims?|allegations?|reports?|statements?)",
-                           sentence[m.start():], re.I)
+                           sentence[m.start():m.start() + 300], re.I)
             if am:
                 about = side_of(am.group(1))
             by_side = side_of(by)

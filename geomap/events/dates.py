@@ -17,6 +17,12 @@ text                                  resolved (published Mon    precision
 ``over the past day / 24 hours``
 ``last week``                         2024-12-09 … 2024-12-15     2
 ``this week`` / ``earlier this week`` 2024-12-16 … 2024-12-16     2
+``14.12.2024`` / ``14/12/2024``       2024-12-14                  1
+``two days ago`` / ``the day before   2024-12-14                  1
+yesterday``
+``two weeks ago``                     2024-12-02 … 2024-12-08     2
+``in recent days`` / ``the past few   2024-12-09 … 2024-12-16     2
+days``
 ``in November`` / ``back in August``  2024-11-01 … 2024-11-30     3
 ``last month`` / ``earlier this       previous / current month    3
 month``
@@ -78,6 +84,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                        + r"\b" + _YEAR.format(n="y").replace(",?", ""), re.I)),
     # ISO 2024-12-14
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 14.12.2024 / 14/12/2024 (day first; 12/14/2024 read month first as no 14th month exists)
+    ("numeric", re.compile(r"\b(?P<d>[0-3]?\d)[./](?P<m>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)\b")),
+    # two days ago / 3 weeks ago / a month ago / the day before yesterday
+    ("ago", re.compile(r"\b(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+                       r"(?P<unit>days?|weeks?|months?)\s+ago|(?P<dby>the\s+day\s+before\s+"
+                       r"yesterday))\b", re.I)),
     # in November (2024) / back in August / since October / during September
     ("month", re.compile(r"\b(?P<prep>in|back in|since|during|early|late|mid|mid-|earlier in|"
                          r"later in|throughout)\s*(?:-\s*)?" + _MON.format(n="m")
@@ -89,9 +101,23 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|overnight|last\s+night|tonight|this\s+morning|"
                             r"last\s+week|this\s+week|earlier\s+this\s+week|past\s+week|"
                             r"last\s+month|this\s+month|earlier\s+this\s+month|past\s+month|"
-                            r"last\s+weekend|this\s+weekend|over\s+the\s+weekend|(?:over\s+|in\s+)?the\s+(?:past|last)\s+"
+                            r"last\s+weekend|this\s+weekend|over\s+the\s+weekend|in\s+recent\s+days|"
+                            r"(?:over\s+|in\s+)?the\s+(?:past|last)\s+(?:few|several)\s+days|"
+                            r"earlier\s+this\s+year|(?:over\s+|in\s+)?the\s+(?:past|last)\s+"
                             r"(?:day|24\s+hours))\b", re.I)),
 ]
+
+# cheap pre-checks: a pattern runs only when its kind of word is in the text
+_TRIGGERS = {
+    "month": re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I),
+    "digits": re.compile(r"\d"),
+    "weekday": re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I),
+    "relative": re.compile(r"\b(?:yesterday|today|tonight|overnight|night|morning|week|month|"
+                           r"weekend|days?|hours|year|ago)\b", re.I),
+}
+_FAMILY = {"md_md": "month", "m_dd": "month", "dd_m": "month", "m_d": "month", "d_m": "month",
+           "month": "month", "iso": "digits", "numeric": "digits", "weekday": "weekday",
+           "ago": "relative", "relative": "relative"}
 
 # a reporting verb directly before a date makes it the statement date
 _STATEMENT_BEFORE = re.compile(
@@ -195,6 +221,15 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
         if g.get("night"):
             return d, d + timedelta(days=1), 2
         return d, d, 1
+    if kind == "numeric":
+        d, mo = int(g["d"]), int(g["m"])
+        if mo > 12 >= d:
+            d, mo = mo, d
+        try:
+            day = date(int(g["y"]), mo, d)
+        except ValueError:
+            return None
+        return day, day, 1
     if kind == "month":
         month = _month(g["m"])
         if g["y"]:
@@ -209,6 +244,26 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
         return a, b, 3
     if published is None:
         return None
+    if kind == "ago":
+        if g["dby"]:
+            d = published - timedelta(days=2)
+            return d, d, 1
+        from geomap.events.casualties import parse_number
+
+        parsed = parse_number(g["n"]) if g["n"].lower() not in ("a", "an") else (1, False)
+        n = parsed[0] if parsed else 1
+        unit = g["unit"].lower().rstrip("s")
+        if unit == "day":
+            d = published - timedelta(days=n)
+            return d, d, 1
+        if unit == "week":  # the week (Mon–Sun) n weeks back: precision 2, never a guessed day
+            d = published - timedelta(days=7 * n)
+            monday = d - timedelta(days=d.weekday())
+            return monday, min(monday + timedelta(days=6), published), 2
+        first = published.replace(day=1)
+        for _ in range(n):
+            first = (first - timedelta(days=1)).replace(day=1)
+        return (*_month_range(first.year, first.month), 3)
     if kind == "weekday":
         wd = WEEKDAYS[g["wd"].lower()]
         back = (published.weekday() - wd) % 7
@@ -223,6 +278,8 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
     if rel == "yesterday":
         d = published - timedelta(days=1)
         return d, d, 1
+    if "recent days" in rel or "few days" in rel or "several days" in rel:
+        return published - timedelta(days=7), published, 2
     if "day" in rel or "24" in rel:
         return published - timedelta(days=1), published, 2
     if rel in ("overnight", "last night"):
@@ -239,6 +296,8 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
     if rel in ("last month", "past month"):
         first = published.replace(day=1) - timedelta(days=1)
         return (*_month_range(first.year, first.month), 3)
+    if rel == "earlier this year":
+        return date(published.year, 1, 1), published, 3
     if rel in ("this month", "earlier this month"):
         return published.replace(day=1), published, 3
     return None
@@ -264,7 +323,10 @@ def find_dates(text: str, published: date | datetime | str | None = None,
     pub = as_date(published)
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
+    families = {name for name, trigger in _TRIGGERS.items() if trigger.search(text)}
     for kind, pattern in _PATTERNS:
+        if _FAMILY[kind] not in families:
+            continue  # no word of this kind of date in the text: skip its patterns
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

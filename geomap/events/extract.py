@@ -37,21 +37,44 @@ Pipeline
 
 Casualties across locations
 ---------------------------
-Numbers are **not split** across the places of one report: the casualty columns
-(killed … captured) and fatalities_low/best/high are filled on the **first row only**;
-every other row keeps them empty and says so in ``notes`` ("shared across 3 locations
-of report R (numbers on R-1)").  Summing any numeric column over rows therefore never
-double counts a report.
+When the text gives numbers place by place ("1 killed in A and 2 injured in B", "In A,
+3 were killed, and in B, 4 were injured"), each place's row carries its own numbers
+(:func:`per_location_casualties`; notes say "numbers of this location only").
+Otherwise numbers are **not split** across the places of one report: the casualty
+columns (killed … captured) and fatalities_low/best/high are filled on the **first row
+only**; every other row keeps them empty and says so in ``notes`` ("shared across 3
+locations of report R (numbers on R-1)") and in ``casualties_text``.  Summing any
+numeric column over rows therefore never double counts a report.
+
+A clause whose only facts are an explicit zero or an update ("No one was killed.", "The
+toll rose to 55.") and no place of its own adds them to the event just reported instead
+of making a new one; an update replaces the earlier figure of its category, which stays
+in ``notes`` (:func:`geomap.events.casualties.latest`).
+
+Untrusted text
+--------------
+Sentences longer than ``MAX_SENTENCE_CHARS`` are cut at whitespace, mentions are looked
+up by bisection, duplicates and verification cues are weighed within
+``MERGE_WINDOW_CHARS``, so extraction costs linear time in the text length
+(bench/bench_text_scaling.py); texts over ``MAX_TEXT_CHARS`` are refused with an error.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from geomap.events.casualties import CasualtyClaim, fatalities, find_casualties, totals
+from geomap.errors import InputError
+from geomap.events.casualties import (
+    CasualtyClaim,
+    fatalities,
+    find_casualties,
+    latest,
+    totals,
+)
 from geomap.events.claims import (
     Claimant,
     VerificationCue,
@@ -60,6 +83,14 @@ from geomap.events.claims import (
     resolve_verification,
 )
 from geomap.events.classify import ISO2_COUNTRY, classify, find_actors
+from geomap.events.coding import (
+    civilian_targeting,
+    disorder_type,
+    inter_code,
+    interaction,
+    iso_numeric,
+    type_of_violence,
+)
 from geomap.events.dates import DateMention, as_date, find_dates
 from geomap.events.schema import EventRecord
 
@@ -142,19 +173,38 @@ def segment(text: str, title: str | None = None) -> list[Line]:
     return lines
 
 
+MAX_SENTENCE_CHARS = 2000  # a longer "sentence" is cut at whitespace (bounds every regex)
+MAX_TEXT_CHARS = 20_000_000  # extract_events refuses longer texts with a clear error
+
+
+def _bounded(spans: list[tuple[int, int]], text: str, start: int) -> list[tuple[int, int]]:
+    """Cut spans longer than MAX_SENTENCE_CHARS at the last whitespace before the limit."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > MAX_SENTENCE_CHARS:
+            limit = s + MAX_SENTENCE_CHARS
+            cut = max(text.rfind(" ", s - start + MAX_SENTENCE_CHARS // 2, limit - start),
+                      text.rfind("\t", s - start + MAX_SENTENCE_CHARS // 2, limit - start))
+            cut = cut + start + 1 if cut >= 0 else limit
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out
+
+
 def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans (document offsets) of one line."""
+    """Sentence spans (document offsets) of one line; none longer than MAX_SENTENCE_CHARS."""
     spans: list[tuple[int, int]] = []
     cur = 0
     for m in re.finditer(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])", text):
-        head = text[cur:m.start() + 1]
-        if _ABBREV.search(head):
+        # an abbreviation ends within the last few characters: look only there
+        if _ABBREV.search(text, max(cur, m.start() - 12), m.start() + 1):
             continue
         spans.append((start + cur, start + m.end() - len(m.group(0)) + len(m.group(0).rstrip())))
         cur = m.end()
     if cur < len(text):
         spans.append((start + cur, start + len(text.rstrip())))
-    return spans
+    return _bounded(spans, text, start)
 
 
 def sentences(text: str, title: str | None = None) -> list[Sentence]:
@@ -216,6 +266,8 @@ class EventClaim:
     sub_event_type: str
     actor1: str = ""
     actor2: str = ""
+    assoc_actor_1: str = ""
+    assoc_actor_2: str = ""
     date_from: date | None = None
     date_to: date | None = None
     date_precision: int | None = None
@@ -289,8 +341,15 @@ def _mention_country(m) -> str:
     return ISO2_COUNTRY.get(code.upper(), code)
 
 
-def _pick_locations(mentions: list, start: int, end: int) -> list:
-    inside = [m for m in mentions if start <= m.start < end and _is_location(m)]
+def _pick_locations(mentions: list, start: int, end: int, starts: list[int] | None = None) -> list:
+    """Location mentions starting in [start, end); ``starts`` (sorted mention starts, with
+    ``mentions`` sorted the same way) makes the lookup a bisection."""
+    if starts is not None:
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        window = mentions[lo:hi]
+    else:
+        window = mentions
+    inside = [m for m in window if start <= m.start < end and _is_location(m)]
     if any(_is_settlement(m) for m in inside):
         inside = [m for m in inside if _is_settlement(m)]
     out, keys = [], set()
@@ -304,7 +363,8 @@ def _pick_locations(mentions: list, start: int, end: int) -> list:
 
 
 def _doc_id(text: str, source_url: str) -> str:
-    return "R" + hashlib.sha1((source_url or text).encode("utf-8")).hexdigest()[:8]
+    # surrogatepass: untrusted text may hold lone surrogates ("\ud800"), still hashable
+    return "R" + hashlib.sha1((source_url or text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def extract_claims(text: str, published=None, source: str = "", source_url: str = "",
@@ -330,6 +390,9 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
     list of EventClaim, in text order.
     """
     pub = as_date(published)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"text of {len(text):,} characters is longer than the limit of "
+                         f"{MAX_TEXT_CHARS:,}; split it into articles", field="text")
     if mentions is None:  # cues, dates and numbers are read from the normalised text too
         from geomap.geoparse import geoparse
         from geomap.geoparse.textnorm import normalise_text
@@ -337,12 +400,16 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
         text = normalise_text(text).text
 
         mentions = geoparse(text, published=pub.isoformat() if pub else None)
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     sents = sentences(text, title)
     # verification cues come from every body sentence (captions repeat the body)
     cues: list[VerificationCue] = []
     for s in sents:
         if s.role == "body":
             cues.extend(find_verification(s.text, s.start))
+    cues.sort(key=lambda c: c.start)
+    cue_starts = [c.start for c in cues]  # an event weighs the cues of its own article part
     doc = _doc_id(text, source_url)
     candidates: list[EventClaim] = []
     previous_claimant: Claimant | None = None
@@ -363,7 +430,7 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
         for cl in clauses(sent):
             dates = [d for d in find_dates(cl.text, pub, cl.start) if d.role == "event"]
             cas = find_casualties(cl.text, cl.start)
-            locs = [m for m in _pick_locations(mentions, cl.start, cl.end)
+            locs = [m for m in _pick_locations(mentions, cl.start, cl.end, starts)
                     if not any(a <= m.start < b for a, b in claimant_spans)]
             if cl.kind == "main":
                 main_date = dates[0] if dates else None
@@ -380,13 +447,22 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
                 continue
             if not cas and not locs:
                 continue
+            if (cas and not locs and candidates and cl.kind == "main"
+                    and all(c.kind in ("zero", "update") for c in cas)):
+                # "No one was injured." / "The toll rose to 55.": a fact about the event
+                # just reported, not a new event
+                prev = candidates[-1]
+                prev.casualties.extend(cas)
+                prev.notes.append(f'casualty figure from the next sentence: "{cl.text.strip()}"')
+                continue
             # a "where" clause is the outlet's background, not part of the claim
             who = None if cl.kind == "where" else claimant
             lead = len(cl.text) - len(cl.text.lstrip())
             ev = EventClaim(f"{doc}-e{len(candidates) + 1}", cl.text.strip(), cl.start + lead, cl.end,
                             sent.role, cls.event_type, cls.sub_event_type, cls.actor1, cls.actor2,
                             casualties=cas, claimant=who, locations=locs,
-                            notes=list(cls.notes))
+                            notes=list(cls.notes), assoc_actor_1=cls.assoc_actor_1,
+                            assoc_actor_2=cls.assoc_actor_2)
             if dates:
                 d = dates[0]
                 ev.date_from, ev.date_to, ev.date_precision = d.date_from, d.date_to, d.precision
@@ -412,8 +488,10 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
             if ev.date_from is not None and ev.date_source == "text":
                 previous_dated = ev
             has_claimant = bool(who and who.who)
+            lo = bisect.bisect_left(cue_starts, ev.start - MERGE_WINDOW_CHARS)
+            hi = bisect.bisect_right(cue_starts, ev.start + MERGE_WINDOW_CHARS)
             ev.verification, vnotes = resolve_verification(
-                who.side if who else "", has_claimant, cues)
+                who.side if who else "", has_claimant, cues[lo:hi])
             ev.notes.extend(vnotes)
             if not has_claimant:
                 ev.notes.append("no attribution in the text: reported by the outlet")
@@ -499,15 +577,32 @@ def _actors_compatible(a: EventClaim, b: EventClaim) -> bool:
     return not sa or not sb or bool(sa & sb)
 
 
+MERGE_WINDOW_CHARS = 20_000  # duplicates are looked for this far apart (one long article)
+
+
 def _merge(candidates: list[EventClaim]) -> list[EventClaim]:
+    """Fold lower-ranked duplicates into higher-ranked claims (module docstring, step 6).
+
+    Candidates are compared only with kept claims of the same type within
+    MERGE_WINDOW_CHARS (found by bisection), so long texts cost n·log n, not n².
+    """
     kept: list[EventClaim] = []
+    kept_order: dict[int, int] = {}  # id(claim) -> position in ``kept`` (rank order)
+    by_type: dict[str, tuple[list[int], list[EventClaim]]] = {}
     for ev in sorted(candidates, key=lambda e: e.rank(), reverse=True):
-        target = next((k for k in kept
-                       if k.event_type == ev.event_type and _dates_compatible(ev, k)
-                       and _locations_compatible(ev, k) and _casualties_compatible(ev, k)
-                       and _actors_compatible(ev, k)), None)
+        starts, claims = by_type.setdefault(ev.event_type, ([], []))
+        lo = bisect.bisect_left(starts, ev.start - MERGE_WINDOW_CHARS)
+        hi = bisect.bisect_right(starts, ev.start + MERGE_WINDOW_CHARS)
+        near = sorted(claims[lo:hi], key=lambda k: kept_order[id(k)]) if hi > lo else []
+        target = next((k for k in near
+                       if _dates_compatible(ev, k) and _locations_compatible(ev, k)
+                       and _casualties_compatible(ev, k) and _actors_compatible(ev, k)), None)
         if target is None:
+            kept_order[id(ev)] = len(kept)
             kept.append(ev)
+            k = bisect.bisect_right(starts, ev.start)
+            starts.insert(k, ev.start)
+            claims.insert(k, ev)
             continue
         where = "headline" if ev.role == "headline" else "elsewhere in the article"
         target.merged.append(f'also reported {where}: "{ev.text}"')
@@ -549,15 +644,62 @@ def _geo_precision(m, before: str) -> int:
     return p
 
 
+def _code(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _casualties_text(row_claims: list[CasualtyClaim], report_claims: list[CasualtyClaim],
+                     first: bool, n: int, report_id: str) -> str:
+    """The numbers as written for one row; other rows of a shared report name the total."""
+    if first:
+        return "; ".join(c.phrase() for c in row_claims)
+    if not report_claims:
+        return ""
+    total = "; ".join(c.phrase() for c in report_claims)
+    return f"{total} across {n} locations of the report, counted on {report_id}-1"
+
+
+def per_location_casualties(ev: EventClaim) -> dict[int, list[CasualtyClaim]] | None:
+    """Casualty claims per location when the text gives numbers place by place.
+
+    "1 killed in A and 2 injured in B": each claim is followed (or, "In A, 1 was killed; in
+    B, …", preceded) by exactly one place of its own.  Returns ``{id(mention): claims}``,
+    or None when the numbers belong to the report as a whole (the default: first row).
+    """
+    locs = [m for m in ev.locations if m is not None]
+    claims = sorted((c for c in ev.casualties if c.kind != "update"), key=lambda c: c.start)
+    if len(locs) < 2 or len(claims) < 2:
+        return None
+    for order in ("after", "before"):
+        out: dict[int, list[CasualtyClaim]] = {}
+        ok = True
+        for k, c in enumerate(claims):
+            if order == "after":
+                lo, hi = c.start, claims[k + 1].start if k + 1 < len(claims) else ev.end
+            else:
+                lo, hi = claims[k - 1].end if k else ev.start, c.start
+            inside = [m for m in locs if lo <= m.start < hi]
+            if len(inside) != 1:
+                ok = False
+                break
+            out.setdefault(id(inside[0]), []).append(c)
+        if ok and len(out) == len(locs):
+            return out
+    return None
+
+
 def claim_to_records(ev: EventClaim, published=None, source: str = "",
                      source_url: str = "") -> list[EventRecord]:
     """One :class:`EventRecord` per place of a reported event (numbers on the first row)."""
     pub = as_date(published)
     locs = ev.locations or [None]
     n = len(locs)
+    per_place = per_location_casualties(ev)
     tot = totals(ev.casualties)
     flow, fbest, fhigh = fatalities(ev.casualties)
-    base_notes: list[str] = [c.summary() for c in ev.casualties]
+    counted, superseded = latest(ev.casualties)
+    claim_notes = [c.summary() for c in counted] + superseded
+    base_notes: list[str] = []
     if ev.date_text:
         base_notes.append(f"date: '{ev.date_text}' ({ev.date_source})")
     base_notes += ev.notes + ev.merged
@@ -566,9 +708,13 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
     text_before = {id(m): ev.text[:max(0, m.start - ev.start)][-120:] for m in locs if m is not None}
     for j, m in enumerate(locs, 1):
         place = getattr(m, "place", None) if m is not None else None
-        notes = list(base_notes)
+        own = per_place.get(id(m)) if per_place else None
+        notes = ([c.summary() for c in own or []] if per_place else list(claim_notes)) + base_notes
         review = ev.date_source == "publication" or ev.role == "headline"
-        if n > 1:
+        if per_place:
+            notes.insert(0, f"numbers of this location only ({j} of {n} locations of report "
+                            f"{ev.report_id}, each with its own figures)")
+        elif n > 1:
             notes.insert(0, f"shared across {n} locations of report {ev.report_id} (numbers on "
                             f"{ev.report_id}-1" + (", this row)" if j == 1 else ")"))
         if m is None:
@@ -589,6 +735,15 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             if getattr(m, "reason", ""):
                 notes.append(f"location review: {m.reason}")
         first = j == 1
+        row_claims = counted if first else []
+        if per_place:
+            first = True
+            row_claims = latest(own or [])[0]
+            tot = totals(own or [])
+            flow, fbest, fhigh = fatalities(own or [])
+        country = ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else ""
+        inter1 = inter_code(ev.actor1, country)
+        inter2 = inter_code(ev.actor2, country)
         rec = EventRecord(
             event_id=f"{ev.report_id}-{j}",
             report_id=ev.report_id,
@@ -599,7 +754,7 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             sub_event_type=ev.sub_event_type,
             actor1=ev.actor1,
             actor2=ev.actor2,
-            country=ISO2_COUNTRY.get((place.country or "").upper(), place.country) if place else "",
+            country=country,
             admin1=place.admin1 if place else "",
             admin2=place.admin2 if place else "",
             location=(m.text if _is_fallback(m) else place.name) if place
@@ -624,6 +779,17 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             notes="; ".join(notes),
             confidence=_confidence(ev, m),
             needs_review=review,
+            casualties_text=_casualties_text(row_claims, counted, first, n, ev.report_id),
+            admin3=getattr(place, "admin3", "") or "" if place else "",
+            assoc_actor_1=ev.assoc_actor_1,
+            assoc_actor_2=ev.assoc_actor_2,
+            inter1=_code(inter1),
+            inter2=_code(inter2),
+            interaction=_code(interaction(inter1, inter2)),
+            civilian_targeting=civilian_targeting(ev.event_type, ev.actor2),
+            disorder_type=disorder_type(ev.event_type, ev.sub_event_type),
+            iso=iso_numeric(country) if country else None,
+            type_of_violence=type_of_violence(ev.event_type, ev.actor1, ev.actor2),
         )
         rows.append(rec)
     return rows

@@ -12,15 +12,18 @@ from geomap.events.schema import EVENT_COLUMNS
 
 GED_TO_ACLED_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
 GED_DATE_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
+# UCDP type_of_violence → (ACLED event type, UCDP label, ACLED sub-event type).  ACLED has
+# no event type of its own for non-state conflict: 1 and 2 are both Battles/Armed clash in
+# ACLED's scheme and stay distinct in the ``type_of_violence`` column (and in inter codes).
 GED_VIOLENCE_TYPES = {
-    1: ("Battles", "state-based conflict"),
-    2: ("Battles", "non-state conflict"),
-    3: ("Violence against civilians", "one-sided violence"),
+    1: ("Battles", "state-based conflict", "Armed clash"),
+    2: ("Battles", "non-state conflict", "Armed clash"),
+    3: ("Violence against civilians", "one-sided violence", "Attack"),
 }
 
 _UCDP_MAP = {
     "event_id": "id", "report_id": "relid", "event_date": "date_start", "end_date": "date_end",
-    "date_precision": "date_prec", "event_type": "type_of_violence", "actor1": "side_a",
+    "date_precision": "date_prec", "type_of_violence": "type_of_violence", "actor1": "side_a",
     "actor2": "side_b", "country": "country", "admin1": "adm_1", "admin2": "adm_2",
     "location": "where_coordinates", "latitude": "latitude", "longitude": "longitude",
     "geo_precision": "where_prec", "fatalities_low": "low", "fatalities_best": "best",
@@ -113,4 +116,95 @@ def layout_mapping(layout: str, columns: list[str]) -> dict[str, str]:
             if c in lower and c not in mapping and lower[c] not in used:
                 mapping[c] = lower[c]
         return mapping
-    return {t: lower[s.lower()] for t, s in base.items() if s.lower() in lower}
+    mapping = {t: lower[s.lower()] for t, s in base.items() if s.lower() in lower}
+    if "event_id" in lower:  # written by 'geomap export --layout': geomap's own id wins
+        mapping["event_id"] = lower["event_id"]
+    used = set(mapping.values())
+    for c in EVENT_COLUMNS:  # geomap's own columns next to ACLED/UCDP's (export --layout)
+        if c not in mapping and c in lower and lower[c] not in used:
+            mapping[c] = lower[c]
+            used.add(lower[c])
+    return mapping
+
+
+# --------------------------------------------------------------------------- export
+# ACLED's column order (codebook 2023) for the columns geomap can fill
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+]
+# UCDP GED's column order for the columns geomap can fill
+UCDP_COLUMNS = [
+    "id", "relid", "year", "type_of_violence", "side_a", "side_b", "source_article",
+    "source_headline", "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude",
+    "longitude", "country", "date_prec", "date_start", "date_end", "best", "high", "low",
+]
+# geomap date/geo precision → the UCDP code that reads back to the same value
+_DATE_PREC_TO_GED = {1: 1, 2: 2, 3: 4}
+_GEO_PREC_TO_GED = {1: 1, 2: 2, 3: 4}
+
+
+def _source_id(event_id: str, layout: str, country: str) -> str:
+    """ACLED/UCDP-style id: the source's own id for its rows ("acled:UKR123" → "UKR123"),
+    else the country's ISO3 code before geomap's id ("RUS-R032afd1d-e1-1"), as ACLED's
+    ``event_id_cnty`` does.  geomap's own ``event_id`` column is written as well."""
+    event_id = str(event_id)
+    if event_id.startswith(layout + ":"):
+        return event_id[len(layout) + 1:]
+    if layout == "acled" and country:
+        from geomap.events.coding import iso3
+
+        code = iso3(country)
+        if code:
+            return f"{code}-{event_id}"
+    return event_id
+
+
+def to_layout(gdf, layout: str):
+    """Events (EVENT_COLUMNS) as an ACLED or UCDP GED table, geomap's own columns after.
+
+    The table reads back through :func:`geomap.events.records.read_records` with no loss:
+    every EVENT_COLUMNS value is either in an ACLED/UCDP column that maps back to it or
+    kept under its own name (``event_id``, ``killed``, ``claimed_by``, ...).  ``year`` and
+    the ACLED/UCDP names of renamed columns are derived and ignored on the way back.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    if layout not in ("acled", "ucdp"):
+        raise InputError(f"unknown export layout {layout!r}; choose acled or ucdp", field="layout")
+    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name) if hasattr(gdf, "geometry") else gdf)
+    year = pd.to_datetime(df["event_date"], errors="coerce").dt.year.astype("Int64")
+    out = pd.DataFrame(index=df.index)
+    if layout == "acled":
+        out["event_id_cnty"] = [_source_id(i, "acled", c) for i, c in
+                                zip(df["event_id"], df["country"], strict=True)]
+        out["year"] = year
+        for target, col in _ACLED_MAP.items():
+            if col not in out:
+                out[col] = df[target]
+        for c in ACLED_COLUMNS:
+            if c not in out and c in df:
+                out[c] = df[c]
+        out = out[[c for c in ACLED_COLUMNS if c in out]]
+        mapped = set(_ACLED_MAP) | set(ACLED_COLUMNS)
+    else:
+        out["year"] = year
+        for target, col in _UCDP_MAP.items():
+            out[col] = df[target]
+        out["id"] = [_source_id(i, "ucdp", "") for i in df["event_id"]]
+        out["date_prec"] = df["date_precision"].map(
+            lambda v: _DATE_PREC_TO_GED.get(int(v)) if pd.notna(v) else None).astype("Int64")
+        out["where_prec"] = df["geo_precision"].map(
+            lambda v: _GEO_PREC_TO_GED.get(int(v)) if pd.notna(v) else None).astype("Int64")
+        out = out[[c for c in UCDP_COLUMNS if c in out]]
+        mapped = set(_UCDP_MAP)
+    # geomap's own columns (and extras) under their own names
+    own = [c for c in df.columns if c not in mapped or c == "event_id"]
+    for c in own:
+        out[c] = df[c]
+    if hasattr(gdf, "geometry"):
+        return gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs)
+    return out

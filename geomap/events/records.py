@@ -53,6 +53,7 @@ import pandas as pd
 import shapely
 
 from geomap.errors import GeomapError, InputError
+from geomap.events.coding import disorder_type, iso_numeric
 from geomap.events.layouts import (
     GED_DATE_PRECISION,
     GED_TO_ACLED_PRECISION,
@@ -66,7 +67,8 @@ from geomap.events.tables import Problem, Table, is_delimited_text, read_table
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
-    "captured", "fatalities_low", "fatalities_best", "fatalities_high",
+    "captured", "fatalities_low", "fatalities_best", "fatalities_high", "iso",
+    "type_of_violence",
 ]
 FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
 BOOL_COLUMNS = ["needs_review"]
@@ -339,6 +341,8 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
         dayfirst = False
     id_src = mapping.get("event_id")
     prefix = {"ucdp": "ucdp", "acled": "acled"}.get(layout, "")
+    if id_src == "event_id":  # geomap's own id (export --layout acled|ucdp): kept as is
+        prefix = ""
     seen_ids: dict[str, int] = {}
     repeats: dict[str, int] = {}  # content id -> rows seen with that content
     out: list[dict] = []
@@ -485,20 +489,21 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
 
 
 def _apply_ucdp(rec: dict, row: dict, mapping: dict, err) -> None:
-    raw = row.get(mapping.get("event_type", ""), "")
-    try:
-        tov = _to_int(raw)
-    except ValueError:
-        tov = None
-    if tov in GED_VIOLENCE_TYPES:
+    tov = rec.get("type_of_violence")
+    label = ""
+    if tov is not None and tov not in GED_VIOLENCE_TYPES:
+        err(mapping.get("type_of_violence"), f"unknown type_of_violence {tov!r}; left empty",
+            "warning")
+        rec["type_of_violence"] = tov = None
+    if not rec.get("event_type") and tov in GED_VIOLENCE_TYPES:
+        # a GED row: the ACLED type from UCDP's, the UCDP type kept in type_of_violence
         rec["event_type"] = GED_VIOLENCE_TYPES[tov][0]
+        rec["sub_event_type"] = rec.get("sub_event_type") or GED_VIOLENCE_TYPES[tov][2]
         label = f"UCDP type_of_violence {tov} ({GED_VIOLENCE_TYPES[tov][1]})"
-    else:
-        if not _blank(raw):
-            err(mapping.get("event_type"), f"unknown type_of_violence {raw!r}; event_type left empty",
-                "warning")
-        rec["event_type"] = ""
-        label = ""
+    # ACLED's derived columns next to UCDP's, where the file has none
+    rec["disorder_type"] = rec.get("disorder_type") or disorder_type(rec.get("event_type", ""))
+    if rec.get("iso") is None and rec.get("country"):
+        rec["iso"] = iso_numeric(rec["country"])
     prec = rec.get("geo_precision")
     if prec is not None:
         if prec in GED_TO_ACLED_PRECISION:

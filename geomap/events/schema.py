@@ -67,6 +67,20 @@ class EventRecord:
     notes: str = ""
     confidence: float | None = None
     needs_review: bool = False
+    # ACLED / UCDP coding next to geomap's own (geomap.events.coding)
+    casualties_text: str = ""  # "at least 30 killed or wounded": the numbers as written
+    admin3: str = ""
+    assoc_actor_1: str = ""
+    assoc_actor_2: str = ""
+    # ACLED actor types: extraction writes the numeric codes ("8", "78"; the two codes,
+    # smaller first); an ingested ACLED file keeps its own values ("State forces", ...)
+    inter1: str = ""
+    inter2: str = ""
+    interaction: str = ""
+    civilian_targeting: str = ""  # "Civilian targeting" or ""
+    disorder_type: str = ""  # Political violence | Demonstrations | Strategic developments
+    iso: int | None = None  # ISO 3166-1 numeric country code
+    type_of_violence: int | None = None  # UCDP: 1 state-based, 2 non-state, 3 one-sided
 
     def to_dict(self) -> dict:
         return asdict(self)
