@@ -46,8 +46,11 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geomap.cli import notices
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    notices.install()
     try:
         return int(args.handler(args) or 0)
     except GeomapError as exc:

@@ -24,6 +24,10 @@ from geomap.gazetteer.index import (
     connect,
     default_index_path,
     haversine_km,
+    is_damaged,
+    log,
+    mark_verified,
+    remove_stale_builds,
     row_to_place,
     sources_fingerprint,
 )
@@ -65,13 +69,38 @@ class Gazetteer:
 
     def __init__(self, path: str | Path | None = None, rebuild: bool | None = None):
         self.path = Path(path) if path else default_index_path()
-        if rebuild or (rebuild is None and self._is_stale()):
+        if rebuild or (rebuild is None and self._needs_build()):
             with build_lock(self.path):
-                if rebuild or self._is_stale():  # another process may have just built it
+                if rebuild or self._needs_build(announce=False):  # another process may have built it
                     build_index(self.path, keep_imports_from=self.path)
+        else:
+            self._clean_leftovers()
         self._con = connect(self.path, readonly=True)
         self._con.row_factory = None
         self._fuzzy_keys: dict[str, list[str]] = {}
+
+    def _needs_build(self, announce: bool = True) -> bool:
+        if self._is_stale():
+            return True
+        if is_damaged(self.path):
+            if announce:
+                log.warning("the gazetteer index %s is damaged (fails SQLite's integrity check); "
+                            "rebuilding it", self.path)
+            return True
+        return False
+
+    def _clean_leftovers(self) -> None:
+        """Remove temp files of killed builds, unless a build is running right now."""
+        if not any(self.path.parent.glob(f"{self.path.stem}.building-*")):
+            return
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.path.with_suffix(".lock")), timeout=0)
+        try:
+            with lock:
+                remove_stale_builds(self.path)
+        except (Timeout, OSError):
+            pass  # a build holds the lock (its file is not stale) or the folder is read-only
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -264,7 +293,9 @@ class Gazetteer:
 
         self._con.close()
         try:
-            return import_geonames(self.path, [Path(p) for p in paths], **kwargs)
+            summary = import_geonames(self.path, [Path(p) for p in paths], **kwargs)
+            mark_verified(self.path)
+            return summary
         finally:
             self.reopen()
 
