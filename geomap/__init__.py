@@ -37,6 +37,7 @@ _EXPORTS = {
     "read_events": "geomap.io",
     "write_events": "geomap.io",
     "EventStore": "geomap.store",
+    "OfflineGeocoder": "geomap.geocoder",
 }
 
 __all__ = sorted(_EXPORTS)

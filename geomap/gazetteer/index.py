@@ -342,9 +342,11 @@ def build_lock(path: Path):
     """
     from filelock import FileLock
 
-    lock = FileLock(str(path.with_suffix(".lock")))
+    lock_path = path.with_suffix(".lock")
+    lock = FileLock(str(lock_path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))  # filelock retries forever
         lock.acquire()
     except OSError as exc:
         raise GeomapError(
