@@ -25,8 +25,8 @@ GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excer
 EXPECTED_BAD_ROWS = [
     (4, "village", "error", "unknown place"),
     (5, "lat", "error", "latitude 95.5 out of range"),
-    (6, "lat", "warning", "swapped"),  # point in Iran, swapped point in Russia
-    (7, "lat", "warning", "swapped"),  # latitude 131.9 > 90
+    (6, "lat", "error", "longitude swapped?"),  # point in Iran, swapped point in Russia
+    (7, "lat", "error", "latitude 131.9 out of range"),  # and 43.1 would be a latitude
     (8, "date", "error", "cannot parse date 'yesterday'"),
     (9, "country", "error", "missing country, lat, lon"),
     (13, "lat", "error", "not a number"),
@@ -52,19 +52,19 @@ def test_every_bad_row_is_reported_with_its_line(bad):
 
 def test_good_rows_are_imported_and_nothing_is_lost(bad):
     ids = bad.records["event_id"].tolist()
-    assert ids == ["r1", "r2", "r5", "r6", "r9", "r12", "r13", "r14", "r15"]
+    assert ids == ["r1", "r2", "r9", "r12", "r13", "r14", "r15"]
     assert bad.total_rows == 16  # lines 10-12 are one record
     rejected = {p.line for p in bad.errors}
     # each record of the file is either imported or rejected with a reason
     assert len(ids) + len(rejected) == bad.total_rows
 
 
-def test_swapped_coordinates_are_corrected(bad):
-    rec = bad.records.set_index("event_id")
-    assert rec.loc["r5", ["latitude", "longitude"]].tolist() == [51.191, 35.271]
-    assert rec.loc["r5", "needs_review"]
-    assert rec.loc["r6", ["latitude", "longitude"]].tolist() == [43.1, 131.9]
-    assert rec.loc["r6", "geometry"].x == 131.9
+def test_swapped_coordinates_are_errors_never_silent_swaps(bad):
+    by_line = {p.line: p for p in bad.problems}
+    assert "(35.271, 51.191) is outside Russia" in by_line[6].reason
+    assert "latitude 131.9 out of range [-90, 90]; longitude 43.1 is a valid latitude" \
+        in by_line[7].reason
+    assert {"r5", "r6"}.isdisjoint(bad.records["event_id"])
 
 
 def test_row_values_survive(bad):

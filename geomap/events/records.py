@@ -474,7 +474,6 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
     """Range checks, swapped lat/lon, point-vs-country checks and geocoding of bare names."""
     lat_f, lon_f = mapping.get("latitude", "latitude"), mapping.get("longitude", "longitude")
     keep = np.ones(len(records), dtype=bool)
-    swapped = np.zeros(len(records), dtype=bool)
     to_geocode: list[int] = []
     for i, rec in enumerate(records):
         lat, lon = rec["latitude"], rec["longitude"]
@@ -494,21 +493,16 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
         if not (np.isfinite(lat) and np.isfinite(lon)):
             problems.append(Problem(path, line, lat_f, "coordinates are not finite numbers"))
             keep[i] = False
-        elif abs(lat) > 90:
-            if abs(lon) <= 90 and abs(lat) <= 180:
-                rec["latitude"], rec["longitude"] = lon, lat
-                swapped[i] = True
-                rec["needs_review"] = True
-                problems.append(Problem(path, line, lat_f,
-                                        f"latitude {lat} out of range and longitude {lon} is a valid "
-                                        "latitude: swapped lat/lon", "warning"))
-            else:
-                problems.append(Problem(path, line, lat_f, f"latitude {lat} out of range [-90, 90]"))
-                keep[i] = False
+        elif abs(lat) > 90:  # never swapped silently: the row is rejected, the hint given
+            hint = (f"; longitude {lon} is a valid latitude: are latitude and longitude swapped?"
+                    if abs(lon) <= 90 and abs(lat) <= 180 else "")
+            problems.append(Problem(path, line, lat_f,
+                                    f"latitude {lat} out of range [-90, 90]{hint}"))
+            keep[i] = False
         elif abs(lon) > 180:
             problems.append(Problem(path, line, lon_f, f"longitude {lon} out of range [-180, 180]"))
             keep[i] = False
-    _check_countries(records, lines, keep, swapped, path, problems, lat_f)
+    _check_countries(records, lines, keep, path, problems, lat_f)
     if to_geocode:
         if not geocode:
             for i in to_geocode:
@@ -519,8 +513,8 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
     return [r for r, k in zip(records, keep, strict=True) if k], [ln for ln, k in zip(lines, keep, strict=True) if k]
 
 
-def _check_countries(records, lines, keep, swapped, path, problems, lat_f) -> None:
-    """Swap lat/lon when only the swapped point lies in the row's country (RU/UA/BY)."""
+def _check_countries(records, lines, keep, path, problems, lat_f) -> None:
+    """Reject points outside the row's country (RU/UA/BY; 5 km tolerance), naming swaps."""
     import shapely
 
     from geomap.spatial.filters import region_layer, region_name_to_iso
@@ -558,17 +552,17 @@ def _check_countries(records, lines, keep, swapped, path, problems, lat_f) -> No
             if inside[k]:
                 continue
             rec = records[i]
-            if swapped_inside[k] and not swapped[i]:
-                rec["latitude"], rec["longitude"] = rec["longitude"], rec["latitude"]
-                rec["needs_review"] = True
+            if swapped_inside[k]:
+                keep[i] = False
                 problems.append(Problem(path, lines[i], lat_f,
                                         f"point ({lat[k]}, {lon[k]}) is outside {rec['country']} but "
-                                        "the swapped point is inside: swapped lat/lon", "warning"))
+                                        "(longitude, latitude) would be inside: are latitude and "
+                                        "longitude swapped?"))
             elif dist_km[k] > 5:
-                rec["needs_review"] = True
+                keep[i] = False
                 problems.append(Problem(path, lines[i], lat_f,
                                         f"point ({rec['latitude']}, {rec['longitude']}) lies "
-                                        f"{dist_km[k]:.0f} km outside {rec['country']}", "warning"))
+                                        f"{dist_km[k]:.0f} km outside {rec['country']}"))
 
 
 def _geocode_rows(records, lines, rows, keep, path, problems, mapping, gazetteer) -> None:

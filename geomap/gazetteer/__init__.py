@@ -41,6 +41,24 @@ __all__ = ["Gazetteer", "Place", "Candidate"]
 # transliteration keys; core: an admin unit named with its type word ("Sumy region").
 _SCORES = {"exact": 1.0, "alternate": 0.98, "strict": 0.95, "core": 0.9, "loose": 0.85,
            "core-nonadmin": 0.8}
+# Fuzzy fallback threshold: a name is a typo of a record's name when their loose keys
+# (transliteration-neutral) are at most this many edits apart (insert, delete, substitute
+# or swap two neighbours): one edit below 12 letters, two from 12. Anything further is no
+# match ("Nowhereville" → nothing, not Niverville), whatever its similarity ratio; and one
+# of the record's names as spelt must be at most one edit more away.
+def max_typos(key: str) -> int:
+    return 1 if len(key) < 12 else 2
+
+
+def _spelled_close(query: str, place: Place, edits: int) -> bool:
+    """Is one of the record's names (as spelt, not transliteration-neutral) ``edits`` away?"""
+    from rapidfuzz.distance import OSA
+
+    key = strict_key(query)
+    return any(OSA.distance(key, strict_key(n)) <= edits
+               for n in (place.name, place.asciiname, *place.alternatenames) if n)
+
+
 _FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
 
 
@@ -192,7 +210,8 @@ class Gazetteer:
         limit : int
             At most this many candidates.
         fuzzy : bool
-            Fall back to typo-tolerant matching (scored lower) when nothing matches.
+            Fall back to typo-tolerant matching (scored lower) when nothing matches:
+            at most :func:`max_typos` edits from a known name, else no candidate.
         """
         if not name or not strict_key(name):
             return []
@@ -250,6 +269,7 @@ class Gazetteer:
 
     def _fuzzy(self, name, country, admin1, feature_class, exclude) -> list[Candidate]:
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
         key = loose_key(name)
         if len(key) < 4:
@@ -262,12 +282,17 @@ class Gazetteer:
             self._fuzzy_keys[first] = [r[0] for r in rows]
         matches = process.extract(key, self._fuzzy_keys[first], scorer=fuzz.ratio,
                                   score_cutoff=80, limit=25)
+        allowed = max_typos(key)
         out = []
         for matched_key, ratio, _ in matches:
+            if OSA.distance(key, matched_key) > allowed:
+                continue
             rids = [r[0] for r in self._con.execute(
                 "SELECT place FROM names WHERE key=? AND kind=?", (matched_key, LOOSE))]
             for place in self._places(rids).values():
                 if place.id in exclude or not self._passes(place, country, admin1, feature_class):
+                    continue
+                if not _spelled_close(name, place, allowed + 1):  # loose keys are lossy
                     continue
                 exclude.add(place.id)
                 out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))

@@ -227,9 +227,11 @@ def _resolve_point(place) -> tuple[float, float]:
         parts = [p.strip() for p in text.split(",")]
         if len(parts) == 2:
             try:
-                return float(parts[0]), float(parts[1])
+                place = (float(parts[0]), float(parts[1]))
             except ValueError:
-                pass
+                place = None
+            if place is not None:
+                return _resolve_point(place)
         from geomap.geoparse import resolve_name
 
         mention = resolve_name(text)
@@ -241,7 +243,9 @@ def _resolve_point(place) -> tuple[float, float]:
         return float(mention.place.lat), float(mention.place.lon)
     lat, lon = (float(v) for v in place)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InputError(f"centre ({lat}, {lon}) is not a valid (lat, lon)", field="within_km")
+        hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
+        raise InputError(f"centre ({lat:g}, {lon:g}) is not a valid (lat, lon){hint}",
+                         field="within_km")
     return lat, lon
 
 
@@ -262,7 +266,56 @@ def geodesic_km(lat0: float, lon0: float, lats, lons) -> np.ndarray:
 
 
 def _dates(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series
     return pd.to_datetime(series.replace("", None), errors="coerce", format="ISO8601")
+
+
+def _require(gdf: pd.DataFrame, columns: list[str], field: str, any_of: bool = False) -> None:
+    """A filter on a column the frame lacks is an error naming it, never 0 silent rows."""
+    present = [c for c in columns if c in gdf.columns]
+    if (any_of and present) or (not any_of and len(present) == len(columns)):
+        return
+    missing = columns if any_of else [c for c in columns if c not in present]
+    what = " or ".join(repr(c) for c in missing) if any_of else ", ".join(map(repr, missing))
+    raise InputError(f"the events have no {what} column to filter on", field=field)
+
+
+def _lonlat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame's geometry in WGS84 lon/lat (a frame without a CRS is taken as lon/lat)."""
+    if "geometry" not in gdf or not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError("the events have no geometry column", field="geometry")
+    geo = gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs, index=gdf.index)
+    if geo.crs is None:
+        return geo.set_crs(4326)
+    return geo if geo.crs.equals("EPSG:4326") else geo.to_crs(4326)
+
+
+def _xy(lonlat: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) arrays; NaN for rows without a point."""
+    valid = ~(lonlat.geometry.isna() | lonlat.geometry.is_empty).to_numpy()
+    x = np.full(len(lonlat), np.nan)
+    y = np.full(len(lonlat), np.nan)
+    if valid.any():
+        x[valid] = lonlat.geometry.x.to_numpy()[valid]
+        y[valid] = lonlat.geometry.y.to_numpy()[valid]
+    return x, y
+
+
+def _in_box(x: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    minx, miny, maxx, maxy = box
+    with np.errstate(invalid="ignore"):
+        return (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+
+
+def _is_coordinate_pair(place) -> bool:
+    if isinstance(place, str):
+        parts = place.split(",")
+        try:
+            return len(parts) == 2 and all(np.isfinite(float(p)) for p in parts)
+        except ValueError:
+            return False
+    return not isinstance(place, str)
 
 
 def _parse_bound(value, field: str) -> pd.Timestamp:
@@ -318,37 +371,47 @@ def filter_events(
     -------
     GeoDataFrame, a filtered copy with the same columns.
     """
+    lonlat = _lonlat(gdf)  # any CRS in; tests run on WGS84 lon/lat; rows come back as given
     mask = np.ones(len(gdf), dtype=bool)
     for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
         if value is not None and len(as_list(value)):
-            mask &= _within(gdf, find_regions(level, as_list(value), field=level))
+            mask &= _within(lonlat, find_regions(level, as_list(value), field=level))
     if polygon is not None:
-        mask &= _within(gdf, _load_polygon(polygon))
+        mask &= _within(lonlat, _load_polygon(polygon))
+    x, y = _xy(lonlat)
     if bbox is not None:
-        minx, miny, maxx, maxy = check_bbox(bbox)
-        x = gdf.geometry.x.to_numpy() if len(gdf) else np.array([])
-        y = gdf.geometry.y.to_numpy() if len(gdf) else np.array([])
-        with np.errstate(invalid="ignore"):
-            mask &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+        box = check_bbox(bbox)
+        inside = _in_box(x, y, box)
+        if len(gdf) and not inside.any():
+            swapped = _in_box(x, y, (box[1], box[0], box[3], box[2]))
+            if swapped.any():
+                raise InputError(
+                    f"bbox {','.join(f'{v:g}' for v in box)} (minlon,minlat,maxlon,maxlat) holds "
+                    f"none of the {len(gdf)} events, but read as minlat,minlon,maxlat,maxlon it "
+                    f"holds {int(swapped.sum())}: are latitude and longitude swapped?", field="bbox")
+        mask &= inside
     if within_km is not None:
         try:
             place, km = within_km
             km = float(km)
         except (TypeError, ValueError) as exc:
             raise InputError(f"within_km must be (place, km), got {within_km!r}", field="within_km") from exc
-        if km < 0:
+        if not km >= 0:
             raise InputError("within_km distance must be >= 0", field="within_km")
         lat0, lon0 = _resolve_point(place)
-        valid = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
-        lats = np.full(len(gdf), np.nan)
-        lons = np.full(len(gdf), np.nan)
-        if valid.any():
-            lats[valid] = gdf.geometry.y.to_numpy()[valid]
-            lons[valid] = gdf.geometry.x.to_numpy()[valid]
         with np.errstate(invalid="ignore"):
-            mask &= geodesic_km(lat0, lon0, lats, lons) <= km
+            near = geodesic_km(lat0, lon0, y, x) <= km
+            if len(gdf) and not near.any() and _is_coordinate_pair(place) and abs(lon0) <= 90:
+                if (geodesic_km(lon0, lat0, y, x) <= km).any():
+                    raise InputError(
+                        f"no event lies within {km:g} km of ({lat0:g}, {lon0:g}) (lat,lon), but "
+                        f"some lie within {km:g} km of ({lon0:g}, {lat0:g}): are latitude and "
+                        "longitude swapped?", field="within_km")
+        mask &= near
     if date_from is not None or date_to is not None:
-        start = _dates(gdf["event_date"]) if "event_date" in gdf else pd.Series(pd.NaT, index=gdf.index)
+        field = "date_from" if date_from is not None else "date_to"
+        _require(gdf, ["event_date"], field)
+        start = _dates(gdf["event_date"])
         end = _dates(gdf["end_date"]) if "end_date" in gdf else start
         end = end.fillna(start)
         if date_from is not None:
@@ -356,6 +419,7 @@ def filter_events(
         if date_to is not None:
             mask &= (start <= _parse_bound(date_to, "date_to")).to_numpy()
     if actor is not None:
+        _require(gdf, ["actor1", "actor2", "claimed_by"], "actor", any_of=True)
         wanted = as_list(actor)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("actor1", "actor2", "claimed_by"):
@@ -363,6 +427,7 @@ def filter_events(
                 sub |= _text_match(gdf[col], wanted, exact=False)
         mask &= sub
     if event_type is not None:
+        _require(gdf, ["event_type", "sub_event_type"], "event_type", any_of=True)
         wanted = as_list(event_type)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("event_type", "sub_event_type"):
@@ -370,11 +435,11 @@ def filter_events(
                 sub |= _text_match(gdf[col], wanted, exact=True)
         mask &= sub
     if verification is not None:
-        mask &= _text_match(gdf.get("verification", pd.Series("", index=gdf.index)),
-                            as_list(verification), exact=True)
+        _require(gdf, ["verification"], "verification")
+        mask &= _text_match(gdf["verification"], as_list(verification), exact=True)
     if min_confidence is not None:
-        conf = pd.to_numeric(gdf.get("confidence", pd.Series(np.nan, index=gdf.index)),
-                             errors="coerce").to_numpy(dtype=float)
+        _require(gdf, ["confidence"], "min_confidence")
+        conf = pd.to_numeric(gdf["confidence"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             mask &= conf >= float(min_confidence)
     return gdf[mask].copy()
