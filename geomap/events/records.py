@@ -627,6 +627,10 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     else:
         rows = [r.to_dict() if isinstance(r, EventRecord) else dict(r) for r in records]
         df = pd.DataFrame(rows)
+    if isinstance(records, pd.DataFrame) and len(df) and "event_id" not in df:
+        raise InputError(
+            "the table has no 'event_id' column; read ACLED/UCDP exports and other layouts "
+            "with geomap.read_records (or rename the id column)", field="event_id")
     df = df.reset_index(drop=True)
     for col in EVENT_COLUMNS:
         if col not in df:
