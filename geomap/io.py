@@ -156,6 +156,11 @@ def _write_geojson(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
         pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options=options)
 
 
+# GeoPackage 1.3: what the GDAL of QGIS LTR and Debian stable (3.6) validate; GDAL ≥ 3.7
+# would write 1.4, whose R-tree triggers GDAL 3.6's validate_gpkg.py rejects.
+GPKG_DATASET_OPTIONS = {"VERSION": "1.3"}
+
+
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "events") -> None:
     import pyogrio
 
@@ -164,7 +169,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
                  for k, v in meta.items()}
     with atomic_path(path) as tmp:
         pyogrio.write_dataframe(out, tmp, layer=layer, driver="GPKG", geometry_type="Point",
-                                dataset_metadata=text_meta)
+                                dataset_metadata=text_meta, dataset_options=GPKG_DATASET_OPTIONS)
 
 
 def _write_csv(gdf: gpd.GeoDataFrame, path: str) -> None:

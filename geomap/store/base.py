@@ -39,10 +39,8 @@ from geomap.events.records import (
     events_to_gdf,
     point_coords,
 )
-from geomap.events.schema import EVENT_COLUMNS
+from geomap.events.schema import EVENT_COLUMNS, STORE_COLUMNS  # noqa: F401 - re-exported
 from geomap.io import jsonable
-
-STORE_COLUMNS = ["extra", "record_hash", "first_seen", "last_seen"]
 
 
 @dataclass
