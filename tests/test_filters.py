@@ -251,3 +251,31 @@ def test_swapped_bbox_and_centre_are_errors(ged):
         filter_events(ged, within_km=("38.05,48.3", 20))
     with pytest.raises(InputError, match=r"\(95, 35\).*swapped"):
         filter_events(ged, within_km=((95, 35), 20))
+
+
+def test_ukrainian_raion_and_hromada_filters(ged):
+    bakhmut_raion = filter_events(ged, admin2="Bakhmutskyi Raion")
+    assert len(bakhmut_raion) > 0
+    assert ids(filter_events(ged, admin2="Бахмутський район")) == ids(bakhmut_raion)
+    assert ids(filter_events(ged, admin2="UA1402")) == ids(bakhmut_raion)
+    # every event in the raion lies in Donetsk Oblast; hromada ⊂ raion
+    assert ids(filter_events(bakhmut_raion, admin1="Donetsk Oblast")) == ids(bakhmut_raion)
+    hromada = filter_events(ged, hromada="Bakhmutska hromada")
+    assert 0 < len(hromada) <= len(bakhmut_raion)
+    assert set(hromada["event_id"]) <= set(bakhmut_raion["event_id"])
+    assert "Artemivsk town" in set(hromada["location"])  # Bakhmut under its Soviet name
+
+
+def test_unknown_raion_suggests_ukrainian_raions():
+    with pytest.raises(InputError, match=r"unknown admin2 .*close: Bakhmutskyi") as err:
+        find_regions("admin2", "Bakhmutsky raion x")
+    assert err.value.field == "admin2"
+
+
+def test_cli_filter_by_raion(tmp_path, capsys):
+    from geomap.cli import main
+
+    out = tmp_path / "bakhmut.geojson"
+    assert main(["filter", str(GED), "--admin2", "Bakhmutskyi Raion", "-o", str(out)]) == 0
+    assert "events pass the filters" in capsys.readouterr().err
+    assert main(["filter", str(GED), "--hromada", "Bakhmutska hromada", "-o", str(out)]) == 0

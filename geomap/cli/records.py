@@ -73,7 +73,11 @@ def register(sub) -> None:
     _add_source_args(flt)
     flt.add_argument("--country", action="append", help="country name or ISO code (repeatable)")
     flt.add_argument("--admin1", action="append", help="oblast/region (repeatable)")
-    flt.add_argument("--admin2", action="append", help="district (repeatable)")
+    flt.add_argument("--admin2", action="append",
+                     help="district or Ukrainian raion, e.g. 'Bakhmutskyi Raion' (repeatable)")
+    flt.add_argument("--hromada", action="append",
+                     help="Ukrainian hromada, e.g. 'Bakhmutska hromada' (repeatable; OCHA "
+                     "COD, approximate areas)")
     flt.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
     flt.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
     flt.add_argument("--within", help="PLACE:DISTANCE, e.g. 'Sudzha:20km' or '51.19,35.27:10km'")
@@ -305,7 +309,8 @@ def _filter(args: argparse.Namespace) -> int:
 
     detect_format(args.output, args.format)  # fail before the work
     filters = dict(
-        country=args.country, admin1=args.admin1, admin2=args.admin2, polygon=args.polygon,
+        country=args.country, admin1=args.admin1, admin2=args.admin2, hromada=args.hromada,
+        polygon=args.polygon,
         bbox=parse_bbox(args.bbox) if args.bbox else None,
         within_km=parse_within(args.within) if args.within else None,
         date_from=args.date_from, date_to=args.date_to, actor=args.actor,

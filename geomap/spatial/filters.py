@@ -26,7 +26,7 @@ import shapely
 from geomap.errors import InputError
 
 _NAME_COLUMNS = ("name_en", "name_ru", "name_uk", "name_local", "name_iso", "ne_name", "country")
-_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3")
+_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3", "code")
 # Words that name the kind of unit, on top of geomap.gazetteer.normalize's list.
 _EXTRA_TYPE_WORDS = {"special", "republican", "autonomous", "oblasti", "oblasty"}
 
@@ -42,10 +42,14 @@ def region_layer(level: str) -> gpd.GeoDataFrame:
     """
     from geomap import boundaries
 
-    if level == "admin2":
+    if level == "admin2":  # Russian border districts (OSM) + Ukrainian raions (OCHA areas)
         gdf = boundaries.admin2().copy()
         gdf["code"] = gdf["id"]
-        return gdf
+        gdf["country"] = "RU"
+        raions = ua_cod_areas("raion")
+        return gpd.GeoDataFrame(pd.concat([gdf, raions], ignore_index=True), crs=gdf.crs)
+    if level == "hromada":
+        return ua_cod_areas("hromada")
     adm1 = boundaries.admin1(high_resolution_ukraine=True).copy()
     adm2 = boundaries.admin2()
     ua = shapely.union_all(adm1.loc[adm1["adm0_a2"] == "UA", "geometry"].values)
@@ -72,6 +76,52 @@ def region_layer(level: str) -> gpd.GeoDataFrame:
     countries["geometry"] = geoms
     countries["code"] = countries["iso_a2"]
     return countries
+
+
+@lru_cache(maxsize=None)
+def ua_cod_areas(level: str) -> gpd.GeoDataFrame:
+    """Approximate areas of Ukraine's 1,469 hromadas (or 136 raions) from the OCHA COD.
+
+    The shipped OCHA tables (gazetteer/ua_cod) give each unit's centroid, not its outline:
+    each hromada is the Voronoi cell of its centroid inside its own oblast (Minregion
+    polygons); a raion is the union of its hromadas. Edges between neighbouring units are
+    therefore approximate (a few km); oblast and national borders are exact.
+    """
+    from geomap import boundaries
+    from geomap.paths import gazetteer_dir
+
+    table = pd.read_csv(gazetteer_dir() / "ua_cod" / "hromadas_ua.tsv", sep="\t", dtype=str)
+    table = table.dropna(subset=["lat_centroid", "lon_centroid"])
+    lon = table["lon_centroid"].astype(float).to_numpy()
+    lat = table["lat_centroid"].astype(float).to_numpy()
+    oblasts = boundaries.admin1(high_resolution_ukraine=True)
+    oblasts = oblasts[oblasts["adm0_a2"] == "UA"]
+    points = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    cells = []
+    for _, oblast in oblasts.iterrows():
+        inside = points[points.within(oblast.geometry)]
+        if inside.empty:
+            continue
+        voronoi = shapely.voronoi_polygons(shapely.multipoints(inside.geometry.values),
+                                           extend_to=oblast.geometry)
+        polys = gpd.GeoDataFrame(geometry=list(voronoi.geoms), crs=4326)
+        owner = gpd.sjoin(inside, polys, how="inner", predicate="within")
+        piece = gpd.GeoDataFrame(owner.drop(columns="geometry").reset_index(drop=True),
+                                 geometry=polys.geometry.values[owner["index_right"].to_numpy()],
+                                 crs=4326)
+        piece["geometry"] = piece.geometry.intersection(oblast.geometry)
+        cells.append(piece.drop(columns="index_right"))
+    hromadas = gpd.GeoDataFrame(pd.concat(cells, ignore_index=True), crs=4326)
+    hromadas["country"] = "UA"
+    if level == "hromada":
+        hromadas["code"] = hromadas["pcode"]
+        return hromadas[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]]
+    raions = pd.read_csv(gazetteer_dir() / "ua_cod" / "raions_ua.tsv", sep="\t", dtype=str)
+    shapes = hromadas.dissolve(by="parent_pcode")[["geometry"]]
+    out = raions.merge(shapes, left_on="pcode", right_index=True, how="inner")
+    out["code"], out["country"] = out["pcode"], "UA"
+    return gpd.GeoDataFrame(out[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]],
+                            crs=4326)
 
 
 def _core(name: str) -> str:
@@ -342,6 +392,7 @@ def filter_events(
     country=None,
     admin1=None,
     admin2=None,
+    hromada=None,
     polygon=None,
     bbox: Sequence[float] | None = None,
     within_km: tuple | None = None,
@@ -358,6 +409,10 @@ def filter_events(
     ----------
     gdf : events GeoDataFrame (EVENT_COLUMNS + Point geometry, EPSG:4326).
     country, admin1, admin2 : region name(s) or ISO code(s); a list means "any of".
+        admin2 covers the Russian border districts and Ukraine's raions ("Bakhmutskyi
+        Raion", "Бахмутський", "UA1402").
+    hromada : Ukrainian hromada name(s) or p-code(s) ("Bakhmutska hromada", "UA1402001");
+        raion and hromada areas are approximate (see ``ua_cod_areas``).
     polygon : path to a polygon file, a shapely geometry or a GeoDataFrame.
     bbox : (minlon, minlat, maxlon, maxlat).
     within_km : (place, km): place is a gazetteer name, "lat,lon" or a (lat, lon) tuple.
@@ -373,7 +428,8 @@ def filter_events(
     """
     lonlat = _lonlat(gdf)  # any CRS in; tests run on WGS84 lon/lat; rows come back as given
     mask = np.ones(len(gdf), dtype=bool)
-    for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
+    for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2),
+                         ("hromada", hromada)):
         if value is not None and len(as_list(value)):
             mask &= _within(lonlat, find_regions(level, as_list(value), field=level))
     if polygon is not None:
