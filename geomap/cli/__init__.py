@@ -14,7 +14,7 @@ import sys
 from geomap.errors import GeomapError
 
 # Modules under geomap.cli that contribute subcommands, in --help order.
-_COMMAND_MODULES = ["gazetteer", "places", "events", "records", "maps", "evaluate"]
+_COMMAND_MODULES = ["gazetteer", "places", "events", "records", "maps", "distributed", "evaluate"]
 
 
 def build_parser() -> argparse.ArgumentParser:

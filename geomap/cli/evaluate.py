@@ -33,7 +33,8 @@ def register(sub) -> None:
                         "(default $GEOMAP_BENCHMARKS_DIR or ../shared/benchmarks/geoparsing)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes (0 = all cores; default 1)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="a table of scores per corpus and system (default) or JSON")
     parser.set_defaults(handler=_eval)
 
 

@@ -70,6 +70,8 @@ INT_COLUMNS = [
 FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
 BOOL_COLUMNS = ["needs_review"]
 STR_COLUMNS = [c for c in EVENT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS]
+# parsed as ISO dates while reading; datetime64 (NaT when empty) in every GeoDataFrame
+DATE_COLUMNS = ["event_date", "end_date"]
 
 # --------------------------------------------------------------------------- results
 @dataclass
@@ -636,7 +638,7 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
         if col not in df:
             df[col] = None
     for col in STR_COLUMNS:
-        df[col] = _as_text(df[col])
+        df[col] = as_dates(df[col], col) if col in DATE_COLUMNS else _as_text(df[col])
     for col in FLOAT_COLUMNS:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     for col in INT_COLUMNS:
@@ -647,6 +649,32 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     extra = [c for c in df.columns if c not in EVENT_COLUMNS and c != "geometry"]
     df = df[EVENT_COLUMNS + extra]
     return gpd.GeoDataFrame(df, geometry=points_from_latlon(df), crs=4326)
+
+
+def as_dates(col: pd.Series, name: str = "event_date") -> pd.Series:
+    """A date column as ``datetime64[ms]`` (NaT when empty); a value that is not a date
+    is an error naming the column and row, never a silent NaT."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if getattr(col.dt, "tz", None) is not None:
+            col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+        return col.astype("datetime64[ms]")
+    text = _as_text(col)
+    dates = pd.to_datetime(text.where(text != "", None), errors="coerce", format="ISO8601")
+    bad = dates.isna() & (text != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"row {row + 1}: {text.iloc[row]!r} is not an ISO date (YYYY-MM-DD)",
+                         field=name)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates.astype("datetime64[ms]")
+
+
+def iso_dates(col: pd.Series) -> pd.Series:
+    """datetime64 dates back to 'YYYY-MM-DD' text ('' for NaT), for text formats."""
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    return col.dt.strftime("%Y-%m-%d").fillna("").astype(object)
 
 
 def points_from_latlon(df: pd.DataFrame) -> gpd.GeoSeries:

@@ -21,10 +21,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
+from geomap.events.records import BOOL_COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.events.schema import EVENT_COLUMNS
 from geomap.store.base import STORE_COLUMNS, StoreBackend, StoreRow, now_utc, rows_to_gdf
 
@@ -100,7 +101,9 @@ def _register_functions(con: sqlite3.Connection) -> None:
 def _empty_layer() -> gpd.GeoDataFrame:
     cols = {}
     for c in EVENT_COLUMNS:
-        if c in INT_COLUMNS:
+        if c in DATE_COLUMNS:  # GeoPackage DATE fields (written through Arrow's date32)
+            cols[c] = pd.Series([], dtype=pd.ArrowDtype(pa.date32()))
+        elif c in INT_COLUMNS:
             cols[c] = pd.Series([], dtype="Int64")
         elif c in FLOAT_COLUMNS:
             cols[c] = pd.Series([], dtype=float)
@@ -130,7 +133,7 @@ def _create(path: Path) -> None:
         pyogrio.write_dataframe(_empty_layer().rename_geometry(GEOM), tmp, layer=LAYER,
                                 driver="GPKG", geometry_type="Point",
                                 layer_options={"SPATIAL_INDEX": "YES", "FID": "fid"},
-                                dataset_options=GPKG_DATASET_OPTIONS,
+                                dataset_options=GPKG_DATASET_OPTIONS, use_arrow=True,
                                 dataset_metadata={k: str(v) for k, v in meta.items()})
         con = sqlite3.connect(tmp)
         with con:
