@@ -220,6 +220,40 @@ def _country_names() -> dict[str, str]:
         return {iso: row["name"] for iso, row in json.load(fh).items()}
 
 
+def fill_online(result, location_column: str, admin1_column: str | None = None,
+                country_column: str | None = None, country: str | None = None,
+                geocoder=True) -> int:
+    """Geocode the rows ``geocode_table`` left unresolved with an online geocoder (opt-in).
+
+    ``geocoder``: True for Nominatim or any geopy geocoder; rate-limited (1/s) and cached.
+    Filled rows keep ``needs_review`` and say ``online: <service>`` in ``reason``;
+    ``result.unresolved`` keeps the rest. Returns the number of rows filled.
+    """
+    online = _OnlineFallback(geocoder, None)
+    table = result.table
+    filled = 0
+    for idx in table.index[~table["resolved"].astype(bool)]:
+        def cell(col, idx=idx):
+            value = table.at[idx, col] if col and col in table else ""
+            return "" if value is None or value != value else str(value).strip()
+
+        parts = [cell(location_column), cell(admin1_column), cell(country_column) or country]
+        query = ", ".join(p for p in parts if p)
+        if not cell(location_column):
+            continue
+        found = online.geocode(query, exactly_one=True, country_codes=[])
+        if found is None:
+            continue
+        table.loc[idx, ["latitude", "longitude"]] = [found.latitude, found.longitude]
+        table.loc[idx, ["resolved", "needs_review"]] = [True, True]
+        table.loc[idx, "resolved_name"] = found.address
+        table.loc[idx, "reason"] = f"online: {online.name} ({found.address})"
+        filled += 1
+    result.unresolved = result.unresolved[~result.unresolved.index.isin(
+        table.index[table["resolved"].astype(bool)])]
+    return filled
+
+
 class _OnlineFallback:
     """Nominatim (or a given geopy geocoder) behind a 1 request/s limiter and a JSON cache."""
 

@@ -103,3 +103,24 @@ def test_reverse_names_vorobzha(geocoder):
 def test_reverse_rejects_an_impossible_point(geocoder):
     with pytest.raises(ValueError, match="(?i)latitude"):
         geocoder.reverse((95.0, 35.0))
+
+
+def test_online_fallback_is_off_by_default_and_caches_what_it_asks(geocoder, tmp_path,
+                                                                    monkeypatch):
+    """The fallback wraps any geopy geocoder; here the offline one stands in (no network)."""
+    import json
+
+    from geomap.geocoder import _OnlineFallback
+
+    assert geocoder._online is None
+    monkeypatch.setenv("GEOMAP_HOME", str(tmp_path))
+    fallback = _OnlineFallback(geomap.OfflineGeocoder(geocoder.gazetteer), None)
+    first = fallback.geocode("Sudzha, Kursk Oblast", exactly_one=True, country_codes=[])
+    assert geodesic((51.19, 35.27), first.point).km < 3
+    assert first.raw["source"] == "online:OfflineGeocoder"
+    cache = json.loads((tmp_path / "online-offlinegeocoder.json").read_text("utf-8"))
+    assert len(cache) == 1
+    again = fallback.geocode("Sudzha, Kursk Oblast", exactly_one=True, country_codes=[])
+    assert again.point == first.point
+    assert fallback.geocode("Nowhereville", exactly_one=True, country_codes=[]) is None
+    assert len(json.loads((tmp_path / "online-offlinegeocoder.json").read_text("utf-8"))) == 2

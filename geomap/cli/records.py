@@ -33,6 +33,9 @@ def register(sub) -> None:
     add_geocode_options(geo)
     geo.add_argument("-o", "--output", required=True, help="output .csv, .geojson or .gpkg")
     geo.add_argument("--unresolved", help="also write the unresolved rows to this CSV")
+    geo.add_argument("--online-fallback", action="store_true",
+                     help="ask OpenStreetMap Nominatim for names the offline gazetteer lacks "
+                     "(off by default; 1 request/s, answers cached; rows marked needs_review)")
     geo.set_defaults(handler=_geocode)
 
     ing = sub.add_parser(
@@ -257,6 +260,13 @@ def _geocode(args: argparse.Namespace) -> int:
     result = geocode_table(args.file, location_column=args.location_column,
                            admin1_column=args.admin1_column, admin2_column=args.admin2_column,
                            country_column=args.country_column, country=args.country)
+    if args.online_fallback:
+        from geomap.geocoder import fill_online
+
+        filled = fill_online(result, args.location_column, args.admin1_column,
+                             args.country_column, args.country)
+        print(f"geomap: {filled} row(s) geocoded online (Nominatim, © OpenStreetMap "
+              "contributors, ODbL)", file=sys.stderr)
     _write_table(result.table, args.output)
     if args.unresolved:
         with atomic_open(args.unresolved, "w", newline="") as fh:
