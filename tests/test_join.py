@@ -27,7 +27,8 @@ def anchor(records):
     """The Mariupol record of 2014-04-16 (no other record within 60 km and ±10 days)."""
     row = records.set_index("event_id").loc["ucdp:149876"]
     assert row["location"] == "Mariupol town"
-    assert (row["event_date"], row["end_date"]) == ("2014-04-16", "2014-04-17")
+    assert (row["event_date"], row["end_date"]) == (pd.Timestamp("2014-04-16"),
+                                                    pd.Timestamp("2014-04-17"))
     return row
 
 
@@ -40,7 +41,7 @@ def text_event(eid, row, km, days=0, **kw):
     import datetime as dt
 
     lat, lon = offset(row, km)
-    date = (dt.date.fromisoformat(row["event_date"]) + dt.timedelta(days=days)).isoformat()
+    date = (row["event_date"].date() + dt.timedelta(days=days)).isoformat()
     return EventRecord(eid, event_date=date, latitude=lat, longitude=lon, **kw)
 
 

@@ -88,7 +88,8 @@ def test_whole_file_in_cp1251_is_detected():
     res = read_records(FIX / "cp1251.csv")
     assert res.encoding == "cp1251"
     assert res.records["location"].tolist() == ["Суджа", "Плёхово", "Ворожба"]
-    assert res.records["event_date"].tolist() == ["2024-12-16", "2024-12-17", "2024-12-18"]
+    assert res.records["event_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-12-16", "2024-12-17", "2024-12-18"]
     assert [p.reason for p in res.problems] == ["file is not UTF-8; detected and decoded as cp1251 (Cyrillic)"]
 
 
@@ -129,7 +130,7 @@ def test_ucdp_ged_mapping():
     assert set(raw["where_prec"]) == {str(i) for i in range(1, 8)}
     # M/D/YYYY → ISO
     first = gdf.iloc[0]
-    assert raw["date_start"].iloc[0] == "1/22/2014 12:00:00 AM" and first["event_date"] == "2014-01-22"
+    assert raw["date_start"].iloc[0] == "1/22/2014 12:00:00 AM" and first["event_date"] == pd.Timestamp("2014-01-22")
     assert first["location"] == "Kiev city" and first["event_type"] == "Battles"
     assert "state-based" in first["notes"]
     assert gdf["source"].tolist() == raw["source_article"].tolist()
@@ -145,7 +146,7 @@ def test_acled_layout():
     assert res.layout == "acled" and not res.problems
     row = res.records.iloc[0]
     assert row["event_id"] == "acled:RUS9001"
-    assert row["event_date"] == "2024-12-16"  # "16 December 2024"
+    assert row["event_date"] == pd.Timestamp("2024-12-16")  # "16 December 2024"
     assert row["sub_event_type"] == "Armed clash" and row["admin2"] == "Sudzhanskiy"
     assert res.records["fatalities_best"].tolist() == [0, 2]
     assert row["geo_precision"] == 1 and row["date_precision"] == 1
