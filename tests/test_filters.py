@@ -279,3 +279,15 @@ def test_cli_filter_by_raion(tmp_path, capsys):
     assert main(["filter", str(GED), "--admin2", "Bakhmutskyi Raion", "-o", str(out)]) == 0
     assert "events pass the filters" in capsys.readouterr().err
     assert main(["filter", str(GED), "--hromada", "Bakhmutska hromada", "-o", str(out)]) == 0
+
+
+def test_check_point_names_swapped_centres():
+    from geomap.spatial.filters import check_point
+
+    assert check_point(51.19, 35.27, "buffer") == (51.19, 35.27)  # Sudzha
+    assert check_point(48.85, 2.35, "buffer") == (48.85, 2.35)  # Paris: swapped is nowhere
+    with pytest.raises(InputError, match="swapped") as err:
+        check_point(35.27, 51.19, "buffer")  # "35.27,51.19:1km" for Sudzha
+    assert err.value.field == "buffer"
+    with pytest.raises(InputError, match=r"\(95, 35\).*swapped"):
+        check_point(95, 35, "buffer")

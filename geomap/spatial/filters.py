@@ -218,6 +218,22 @@ def check_bbox(bbox) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
+def check_point(lat: float, lon: float, field: str) -> tuple[float, float]:
+    """A (lat, lon) centre given by a user (``--buffer``, ``--within``): an error when it is
+    out of range, or lies outside Russia/Ukraine/Belarus while (lon, lat) lies inside —
+    coordinates that look swapped are never swapped silently."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
+        raise InputError(f"({lat:g}, {lon:g}) is not a valid (lat, lon){hint}", field=field)
+    if abs(lon) <= 90:
+        coverage = shapely.union_all(region_layer("country").geometry.values)
+        if not shapely.contains_xy(coverage, lon, lat) and shapely.contains_xy(coverage, lat, lon):
+            raise InputError(f"({lat:g}, {lon:g}) as (lat, lon) lies outside Russia, Ukraine "
+                             f"and Belarus, but ({lon:g}, {lat:g}) lies inside: are latitude "
+                             "and longitude swapped?", field=field)
+    return lat, lon
+
+
 def as_list(value) -> list:
     """A filter value as a list: None → [], a scalar → [value]."""
     if value is None:
