@@ -182,16 +182,20 @@ def address(place: Place) -> str:
 
 
 def admin_chain(lat: float, lon: float) -> dict[str, str]:
-    """Country, oblast and (Russian border oblasts) district at a point, from the polygons."""
+    """Country, oblast, district/raion and (Ukraine) hromada at a point, from the shipped
+    polygons: boundaries for countries and oblasts, OSM districts in the Russian border
+    oblasts, OCHA-COD raion/hromada areas in Ukraine (approximate between neighbours)."""
     import shapely
 
     from geomap import boundaries
+    from geomap.spatial.filters import region_layer
 
     point = shapely.Point(lon, lat)
     chain: dict[str, str] = {}
     layers = ((boundaries.countries(), "country", "iso_a2", None),
               (boundaries.admin1(), "admin1", "name_en", "iso_3166_2"),
-              (boundaries.admin2(), "admin2", "name_en", "id"))
+              (region_layer("admin2"), "admin2", "name_en", "code"),
+              (region_layer("hromada"), "hromada", "name_en", "code"))
     for layer, level, name_field, code_field in layers:
         hits = layer.iloc[layer.sindex.query(point, predicate="within")]
         if len(hits):

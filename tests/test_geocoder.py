@@ -124,3 +124,12 @@ def test_online_fallback_is_off_by_default_and_caches_what_it_asks(geocoder, tmp
     assert again.point == first.point
     assert fallback.geocode("Nowhereville", exactly_one=True, country_codes=[]) is None
     assert len(json.loads((tmp_path / "online-offlinegeocoder.json").read_text("utf-8"))) == 2
+
+
+def test_reverse_in_ukraine_gives_raion_and_hromada(geocoder):
+    loc = geocoder.reverse((48.5956, 38.0003))  # Bakhmut
+    assert loc.raw["name"] == "Bakhmut" and loc.raw["distance_km"] < 3
+    chain = loc.raw["admin_chain"]
+    assert chain["country"] == "UA" and chain["admin1_code"] == "UA-14"
+    assert chain["admin2"] == "Bakhmutskyi" and chain["admin2_code"] == "UA1402"
+    assert chain["hromada"] == "Bakhmutska" and chain["hromada_code"].startswith("UA1402")
