@@ -197,7 +197,7 @@ class GeoPackageBackend(StoreBackend):
                     chunk).fetchall())
             inserts, updates = [], []
             for r in rows:
-                params = [_sql(r.values[c]) for c in EVENT_COLUMNS] + [r.extra, r.record_hash]
+                params = [_sql(r.values[c], c) for c in EVENT_COLUMNS] + [r.extra, r.record_hash]
                 blob = point_blob(r.lon, r.lat)
                 old = existing.get(r.values["event_id"])
                 if old is None:
@@ -326,7 +326,9 @@ def store_metadata(frame: pd.DataFrame, provenance) -> dict[str, str]:
             for k, v in meta.items()}
 
 
-def _sql(v):
+def _sql(v, column: str = ""):
     if isinstance(v, bool):
         return int(v)
+    if column in DATE_COLUMNS and v == "":
+        return None  # a GeoPackage DATE field holds NULL, not ''
     return v
