@@ -158,3 +158,24 @@ def test_damaged_index_and_killed_build_leftovers_are_repaired_at_the_next_run(
     again = _cli("gazetteer", "search", "Plekhovo", "--limit", "1",
                  env={"GEOMAP_HOME": str(home)})
     assert again.returncode == 0 and again.stderr == ""
+
+
+def test_damage_met_mid_query_is_one_error_and_rechecked_next_time(gazetteer, tmp_path):
+    from geomap.errors import GeomapError
+    from geomap.gazetteer import Gazetteer
+    from geomap.gazetteer.index import mark_verified
+
+    copy = tmp_path / "gazetteer-v3.sqlite"
+    shutil.copyfile(gazetteer.path, copy)
+    page = 4096
+    size = copy.stat().st_size
+    with open(copy, "r+b") as fh:  # every page but the schema page: whatever is read is bad
+        for offset in range(page, size, page * 8):
+            fh.seek(offset)
+            fh.write(b"\xde\xad\xbe\xef" * (page // 4))
+    mark_verified(copy)  # as if damaged behind geomap's back (same size and mtime stamp)
+    gz = Gazetteer(copy, rebuild=False)
+    with pytest.raises(GeomapError, match="is damaged .*geomap gazetteer build"):
+        for name in ("Sudzha", "Kharkiv", "Plekhovo", "Vorozhba", "Nowhereville"):
+            gz.search(name)
+    assert not copy.with_suffix(".verified").exists()  # the next open checks it again

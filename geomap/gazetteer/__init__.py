@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
+from geomap.errors import GeomapError
 from geomap.gazetteer.index import (
     CORE,
     LOOSE,
@@ -23,6 +24,7 @@ from geomap.gazetteer.index import (
     build_lock,
     connect,
     default_index_path,
+    forget_verified,
     haversine_km,
     is_damaged,
     log,
@@ -77,6 +79,22 @@ def admin_matches(query: str, *values: str) -> bool:
                 and (q_core.startswith(v_core) or v_core.startswith(q_core)))):
             return True
     return False
+
+
+def _damage_is_an_error(method):
+    """A damaged index met mid-query: one clear error (and a re-check at the next open),
+    not a traceback. Opening already checks any index changed since geomap wrote it."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            forget_verified(self.path)
+            raise GeomapError(f"the gazetteer index {self.path} is damaged ({exc}); it is "
+                              "rebuilt at the next run, or run 'geomap gazetteer build'") from None
+    return wrapper
 
 
 class Gazetteer:
@@ -146,11 +164,13 @@ class Gazetteer:
         self._fuzzy_keys.clear()
 
     # -- lookups -------------------------------------------------------------
+    @_damage_is_an_error
     def get(self, place_id: str | int) -> Place | None:
         """The record with this id (GeoNames id or source-prefixed id)."""
         row = self._con.execute("SELECT * FROM places WHERE id=?", (str(place_id),)).fetchone()
         return row_to_place(row) if row else None
 
+    @_damage_is_an_error
     def _places(self, rids: list[int]) -> dict[int, Place]:
         out = {}
         for i in range(0, len(rids), 500):
@@ -160,6 +180,7 @@ class Gazetteer:
                 out[row[0]] = row_to_place(row)
         return out
 
+    @_damage_is_an_error
     def lookup_keys(self, name: str) -> list[tuple[int, str]]:
         """(place rid, match kind) for every record whose name keys meet this name."""
         strict, loose = strict_key(name), loose_key(name)
@@ -267,6 +288,7 @@ class Gazetteer:
             prior += 0.1 * math.exp(-haversine_km(near[0], near[1], p.lat, p.lon) / 50.0)
         return c.score + prior
 
+    @_damage_is_an_error
     def _fuzzy(self, name, country, admin1, feature_class, exclude) -> list[Candidate]:
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA
@@ -299,6 +321,7 @@ class Gazetteer:
         return out
 
     # -- information -----------------------------------------------------------
+    @_damage_is_an_error
     def info(self) -> dict:
         meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
         return {

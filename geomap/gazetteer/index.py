@@ -389,6 +389,12 @@ def mark_verified(path: Path) -> None:
         _stamp_path(path).write_text(_stat_stamp(path), encoding="ascii")
 
 
+def forget_verified(path: Path) -> None:
+    """Drop the stamp: the next open integrity-checks the index (and rebuilds it if bad)."""
+    with contextlib.suppress(OSError):
+        _stamp_path(path).unlink()
+
+
 def is_damaged(path: Path) -> bool:
     """Does the index fail SQLite's integrity check? (Only run when the file changed.)"""
     try:
