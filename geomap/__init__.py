@@ -8,6 +8,7 @@ The public API is imported lazily so that ``import geomap`` and CLI start-up sta
     gdf = geomap.events_to_gdf(events)
     near = geomap.filter_events(gdf, within_km=("Sudzha", 20))
     geomap.build_map(near, buffers={"Sudzha": 10}).save("map.html")
+    geomap.OfflineGeocoder().geocode("Plekhovo, Kursk Oblast")  # a geopy geocoder, offline
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _EXPORTS = {
     "read_events": "geomap.io",
     "write_events": "geomap.io",
     "EventStore": "geomap.store",
+    "OfflineGeocoder": "geomap.geocoder",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -18,12 +18,12 @@ cluster run gives exactly the rows a laptop run gives:
 ...                 admin1_column="oblast")
 
 Without ``client`` the current dask scheduler is used (a ``distributed.Client`` made
-earlier, else dask's local threads).  Command line: ``python -m geomap.distributed --help``.
+earlier, else dask's local threads).  Command line: ``geomap distributed --help``
+(``geomap.cli.distributed``: the options of ``geomap filter`` and ``geomap geocode``).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -321,94 +321,3 @@ def _client(args):
         client.geomap_cluster = cluster  # closed with the client in main()
         return client
     return None
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m geomap.distributed",
-        description="Partitioned GeoParquet on a dask cluster (same results as single-machine "
-                    "geomap filter/geocode).")
-    p.add_argument("--scheduler", help="dask scheduler address (tcp://host:8786)")
-    p.add_argument("--workers", type=int, default=0,
-                   help="start a local cluster with this many worker processes")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    sub = p.add_subparsers(dest="command", required=True)
-    part = sub.add_parser("partition", help="events file (any geomap input) -> GeoParquet dir")
-    part.add_argument("src")
-    part.add_argument("dst")
-    part.add_argument("-n", "--npartitions", type=int, default=8)
-    part.add_argument("--spatial", action="store_true", help="Hilbert-sort rows first")
-    flt = sub.add_parser("filter", help="filter a GeoParquet dir with filter_events")
-    flt.add_argument("src")
-    flt.add_argument("dst")
-    for name in ("country", "admin1", "admin2", "actor", "event_type", "verification"):
-        flt.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append")
-    flt.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
-    flt.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
-    flt.add_argument("--within", help="PLACE:KM, e.g. Sudzha:20 or '51.19,35.27:20'")
-    flt.add_argument("--date-from", dest="date_from")
-    flt.add_argument("--date-to", dest="date_to")
-    flt.add_argument("--min-confidence", dest="min_confidence", type=float)
-    geo = sub.add_parser("geocode", help="geocode a Parquet dir with geocode_table")
-    geo.add_argument("src")
-    geo.add_argument("dst")
-    geo.add_argument("--location", required=True, help="column with the place name")
-    geo.add_argument("--admin1")
-    geo.add_argument("--admin2")
-    geo.add_argument("--country-column")
-    geo.add_argument("--country", help="one country for every row")
-    ups = sub.add_parser("upsert", help="upsert a GeoParquet events dir into a store")
-    ups.add_argument("src")
-    ups.add_argument("store", help=".gpkg path or postgresql:// DSN")
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "partition":
-            from geomap.events.records import read_records
-
-            res = read_records(args.src)
-            for problem in res.problems:
-                print(f"geomap: {problem}", file=sys.stderr)
-            out = to_partitioned_parquet(res.records, args.dst, args.npartitions, args.spatial,
-                                         overwrite=args.overwrite)
-            print(out.summary(), file=sys.stderr)
-            return 0
-        client = _client(args)
-        try:
-            if args.command == "filter":
-                filters = {k: getattr(args, k) for k in (
-                    "country", "admin1", "admin2", "actor", "event_type", "verification",
-                    "polygon", "date_from", "date_to", "min_confidence")}
-                if args.bbox:
-                    filters["bbox"] = [v for v in args.bbox.split(",")]
-                if args.within:
-                    place, _, km = args.within.rpartition(":")
-                    filters["within_km"] = (place, km.lower().removesuffix("km"))
-                out = filter_parquet(args.src, args.dst, client=client,
-                                     overwrite=args.overwrite, **filters)
-            elif args.command == "geocode":
-                out = geocode_parquet(args.src, args.dst, args.location, args.admin1, args.admin2,
-                                      args.country_column, args.country, client=client,
-                                      overwrite=args.overwrite)
-            else:
-                ins, upd = upsert_parquet(args.src, args.store, client=client)
-                print(f"{args.store}: {ins} inserted, {upd} updated", file=sys.stderr)
-                return 0
-            print(out.summary(), file=sys.stderr)
-            return 0
-        finally:
-            if client is not None:
-                client.close()
-                cluster = getattr(client, "geomap_cluster", None)
-                if cluster is not None:
-                    cluster.close()
-    except GeomapError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

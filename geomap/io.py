@@ -193,6 +193,8 @@ def jsonable(v):
         return int(v)
     if isinstance(v, (float, np.floating)):
         return None if not math.isfinite(v) else float(v)
+    if isinstance(v, pd.Timestamp) and v == v.normalize() and v.tzinfo is None:
+        return v.date().isoformat()  # a date column: '2024-08-06', as in every text format
     if isinstance(v, (pd.Timestamp, _dt.date)):
         return v.isoformat()
     return v
@@ -225,15 +227,26 @@ def _write_geojson(gdf: gpd.GeoDataFrame, path: str, meta: dict) -> None:
         pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options=options)
 
 
+# GeoPackage 1.3: what the GDAL of QGIS LTR and Debian stable (3.6) validate; GDAL ≥ 3.7
+# would write 1.4, whose R-tree triggers GDAL 3.6's validate_gpkg.py rejects.
+GPKG_DATASET_OPTIONS = {"VERSION": "1.3"}
+
+
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "events") -> None:
+    import pyarrow as pa
     import pyogrio
 
-    out = gdf
+    from geomap.events.records import DATE_COLUMNS
+
+    out = gdf.copy()
+    for col in DATE_COLUMNS:  # Arrow date32 → GeoPackage DATE fields
+        out[col] = out[col].astype(pd.ArrowDtype(pa.date32()))
     text_meta = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                  for k, v in meta.items()}
     with atomic_path(path) as tmp:
         pyogrio.write_dataframe(out, tmp, layer=layer, driver="GPKG", geometry_type="Point",
-                                dataset_metadata=text_meta)
+                                dataset_metadata=text_meta, dataset_options=GPKG_DATASET_OPTIONS,
+                                use_arrow=True)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -495,6 +508,8 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     -------
     Path of the written file.
     """
+    from geomap.events.records import DATE_COLUMNS, iso_dates
+
     fmt = detect_format(path, format)
     gdf = _normalise(gdf)
     meta = provenance(gdf, metadata)
@@ -504,6 +519,10 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
         gdf = to_layout(gdf, layout)
         meta["layout"] = layout
     path = Path(path)
+    if fmt != "gpkg":  # text formats keep 'YYYY-MM-DD'; GeoPackage gets Date fields
+        gdf = gdf.copy()
+        for col in DATE_COLUMNS:
+            gdf[col] = iso_dates(gdf[col])
     if fmt == "geojson":
         _write_geojson(gdf, str(path), meta)
     elif fmt == "gpkg":

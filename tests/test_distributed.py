@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
+from geomap.cli import build_parser
+from geomap.cli import main as geomap_main
 from geomap.distributed import (
     filter_parquet,
     geocode_parquet,
-    main,
     read_partitioned,
     to_partitioned_parquet,
     upsert_parquet,
@@ -171,6 +172,28 @@ def test_bad_input(client, parts, tmp_path):
         geocode_parquet(parts, tmp_path / "o4", "village", client=client)
 
 
+def main(argv: list[str]) -> int:
+    """``geomap distributed ...`` (one CLI: no separate ``python -m geomap.distributed``)."""
+    return geomap_main(["distributed", *argv])
+
+
+def _options(*path: str) -> set[str]:
+    parser = build_parser()
+    for name in path:
+        parser = next(a for a in parser._actions if a.dest in ("command", "distributed_command")
+                      ).choices[name]
+    return {o for a in parser._actions for o in a.option_strings}
+
+
+def test_distributed_shares_option_names_with_filter_and_geocode():
+    assert _options("filter") - {"--store", "-o", "--output", "--format"} <= \
+        _options("distributed", "filter")
+    assert {"--from", "--to", "--hromada"} <= _options("distributed", "filter")
+    assert {"--location-column", "--admin1-column", "--country"} <= \
+        _options("distributed", "geocode")
+    assert not {"--date-from", "--location"} & _options("distributed", "filter")
+
+
 def test_command_line(client, events, tmp_path, capsys):
     out = tmp_path / "ged.parquet"
     assert main(["partition", str(GED), str(out), "-n", "3"]) == 0
@@ -181,3 +204,10 @@ def test_command_line(client, events, tmp_path, capsys):
     assert "6 rows" in capsys.readouterr().err
     assert main(["filter", str(out), str(kyiv), "--admin1", "Kyiv"]) == 2
     assert "exists" in capsys.readouterr().err
+    # options after the action, and the shared --from/--to names
+    later = tmp_path / "kyiv2014.parquet"
+    assert main(["filter", str(out), str(later), "--admin1", "Kyiv", "--from", "2014-02-19",
+                 "--to", "2014-02-20", "--scheduler", client.scheduler.address]) == 0
+    rows = read_partitioned(later).compute()
+    expected = filter_events(events, admin1="Kyiv", date_from="2014-02-19", date_to="2014-02-20")
+    assert sorted(rows["event_id"]) == sorted(expected["event_id"])

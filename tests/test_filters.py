@@ -196,3 +196,98 @@ def test_ged_oblast_labels_agree_with_polygons():
             {"Luhansk oblast", "Donetsk oblast", "Kiev Special Republican city"} - {label}),
             "event_id"])
         assert len(inside & others) <= 0.03 * len(inside), label  # GED labels are not perfect
+
+
+# ---- issue #10: silent wrong answers made loud or right --------------------------------
+GED = __import__("pathlib").Path(__file__).parent.parent / "data" / "events" / \
+    "ucdp_ged_ukraine_excerpt.csv"
+
+
+@pytest.fixture(scope="module")
+def ged():
+    from geomap.events.records import read_records
+
+    return read_records(GED).records
+
+
+def test_any_crs_is_reprojected_and_returned_in_the_callers_crs(ged):
+    wgs = filter_events(ged, within_km=("Horlivka", 30), admin1="Donetsk Oblast")
+    assert 0 < len(wgs) < len(ged)
+    for epsg in (3857, 32637):
+        projected = filter_events(ged.to_crs(epsg), within_km=("Horlivka", 30),
+                                  admin1="Donetsk Oblast")
+        assert projected.crs.to_epsg() == epsg
+        assert ids(projected) == ids(wgs)
+    in_box = filter_events(ged.to_crs(3857), bbox=(37.5, 47.8, 38.5, 48.6))
+    assert ids(in_box) == ids(filter_events(ged, bbox=(37.5, 47.8, 38.5, 48.6)))
+    assert 0 < len(in_box) < len(ged)
+
+
+def test_a_filter_on_a_missing_column_names_it(ged):
+    with pytest.raises(InputError, match="'event_date'") as err:
+        filter_events(ged.drop(columns=["event_date"]), date_from="2024-08-01")
+    assert err.value.field == "date_from"
+    with pytest.raises(InputError, match="'confidence'"):
+        filter_events(ged.drop(columns=["confidence"]), min_confidence=0.5)
+    with pytest.raises(InputError, match="'actor1' or 'actor2' or 'claimed_by'"):
+        filter_events(ged.drop(columns=["actor1", "actor2", "claimed_by"]), actor="Ukraine")
+
+
+def test_a_raw_ged_frame_is_an_error_not_empty_ids():
+    import pandas as pd
+
+    with pytest.raises(InputError, match="no 'event_id' column.*read_records"):
+        events_to_gdf(pd.read_csv(GED))
+
+
+def test_swapped_bbox_and_centre_are_errors(ged):
+    donbas = filter_events(ged, bbox=(37, 47, 40, 49))
+    assert len(donbas) > 0
+    with pytest.raises(InputError, match="swapped") as err:
+        filter_events(ged, bbox=(47, 37, 49, 40))
+    assert err.value.field == "bbox"
+    assert len(filter_events(ged, within_km=("48.3,38.05", 20))) > 0  # Horlivka
+    with pytest.raises(InputError, match="swapped"):
+        filter_events(ged, within_km=("38.05,48.3", 20))
+    with pytest.raises(InputError, match=r"\(95, 35\).*swapped"):
+        filter_events(ged, within_km=((95, 35), 20))
+
+
+def test_ukrainian_raion_and_hromada_filters(ged):
+    bakhmut_raion = filter_events(ged, admin2="Bakhmutskyi Raion")
+    assert len(bakhmut_raion) > 0
+    assert ids(filter_events(ged, admin2="Бахмутський район")) == ids(bakhmut_raion)
+    assert ids(filter_events(ged, admin2="UA1402")) == ids(bakhmut_raion)
+    # every event in the raion lies in Donetsk Oblast; hromada ⊂ raion
+    assert ids(filter_events(bakhmut_raion, admin1="Donetsk Oblast")) == ids(bakhmut_raion)
+    hromada = filter_events(ged, hromada="Bakhmutska hromada")
+    assert 0 < len(hromada) <= len(bakhmut_raion)
+    assert set(hromada["event_id"]) <= set(bakhmut_raion["event_id"])
+    assert "Artemivsk town" in set(hromada["location"])  # Bakhmut under its Soviet name
+
+
+def test_unknown_raion_suggests_ukrainian_raions():
+    with pytest.raises(InputError, match=r"unknown admin2 .*close: Bakhmutskyi") as err:
+        find_regions("admin2", "Bakhmutsky raion x")
+    assert err.value.field == "admin2"
+
+
+def test_cli_filter_by_raion(tmp_path, capsys):
+    from geomap.cli import main
+
+    out = tmp_path / "bakhmut.geojson"
+    assert main(["filter", str(GED), "--admin2", "Bakhmutskyi Raion", "-o", str(out)]) == 0
+    assert "events pass the filters" in capsys.readouterr().err
+    assert main(["filter", str(GED), "--hromada", "Bakhmutska hromada", "-o", str(out)]) == 0
+
+
+def test_check_point_names_swapped_centres():
+    from geomap.spatial.filters import check_point
+
+    assert check_point(51.19, 35.27, "buffer") == (51.19, 35.27)  # Sudzha
+    assert check_point(48.85, 2.35, "buffer") == (48.85, 2.35)  # Paris: swapped is nowhere
+    with pytest.raises(InputError, match="swapped") as err:
+        check_point(35.27, 51.19, "buffer")  # "35.27,51.19:1km" for Sudzha
+    assert err.value.field == "buffer"
+    with pytest.raises(InputError, match=r"\(95, 35\).*swapped"):
+        check_point(95, 35, "buffer")

@@ -90,3 +90,12 @@ def test_info_reports_sources(gazetteer):
     assert info["records"] > 250_000
     for source in ("geonames-cities500", "border-pack", "ocha-cod-hromada-centroid", "ocha-cod"):
         assert any(source in key for key in info["counts"]), source
+
+
+def test_no_plausible_match_returns_nothing_not_a_far_fuzzy_guess(gazetteer):
+    assert gazetteer.search("Nowhereville", limit=1) == []  # was Niverville, Manitoba, 0.72
+    assert gazetteer.search("Xyzzyville", limit=1) == []
+    # one typo is still found, scored below every exact or transliterated match
+    top = first(gazetteer, "Mariupl", country="UA")
+    assert top.place.name == "Mariupol" and top.match == "fuzzy" and top.score < 0.8
+    assert first(gazetteer, "Kurks", country="RU").place.name == "Kursk"  # swapped letters

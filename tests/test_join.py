@@ -27,7 +27,8 @@ def anchor(records):
     """The Mariupol record of 2014-04-16 (no other record within 60 km and ±10 days)."""
     row = records.set_index("event_id").loc["ucdp:149876"]
     assert row["location"] == "Mariupol town"
-    assert (row["event_date"], row["end_date"]) == ("2014-04-16", "2014-04-17")
+    assert (row["event_date"], row["end_date"]) == (pd.Timestamp("2014-04-16"),
+                                                    pd.Timestamp("2014-04-17"))
     return row
 
 
@@ -40,7 +41,7 @@ def text_event(eid, row, km, days=0, **kw):
     import datetime as dt
 
     lat, lon = offset(row, km)
-    date = (dt.date.fromisoformat(row["event_date"]) + dt.timedelta(days=days)).isoformat()
+    date = (row["event_date"].date() + dt.timedelta(days=days)).isoformat()
     return EventRecord(eid, event_date=date, latitude=lat, longitude=lon, **kw)
 
 
@@ -121,3 +122,24 @@ def test_cli_join_links_the_seed_article_to_an_analysts_records(tmp_path, capsys
     assert "duplicate_of" in set(plekhovo["match_kind"]) and "rec-1" in set(plekhovo["match_id"])
     assert joined["origin"].value_counts().to_dict() == {"text": 6, "record": 2}  # all kept
     assert plekhovo.index[0] in str(joined.loc["rec-1", "corroborated_by"])
+
+
+def test_an_event_never_joins_itself_through_a_store(tmp_path, capsys):
+    """ingest text events into a store, then join them with that store: no self-links."""
+    from geomap.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    article = root / "data" / "articles" / "kursk_2024-12-16_north_korean_casualties.txt"
+    records = root / "tests" / "fixtures" / "records" / "analyst_kursk_records.csv"
+    text, store = tmp_path / "text.geojson", tmp_path / "s.gpkg"
+    assert main(["events", str(article), "-o", str(text)]) == 0
+    assert main(["ingest", str(text), str(records), "--store", str(store)]) == 0
+    out = tmp_path / "joined.geojson"
+    assert main(["join", str(text), "--store", str(store), "-o", str(out)]) == 0
+    capsys.readouterr()
+    joined = read_events(out)
+    assert joined["event_id"].is_unique
+    assert not (joined["match_id"] == joined["event_id"]).any()
+    assert joined["origin"].value_counts().to_dict() == {"text": 6, "record": 2}
+    plekhovo = joined[(joined["origin"] == "text") & (joined["location"] == "Plekhovo")]
+    assert "rec-1" in set(plekhovo["match_id"])  # the analyst's record still links

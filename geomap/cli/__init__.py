@@ -18,7 +18,7 @@ from geomap.errors import GeomapError, printable
 OUTPUT_ARGUMENTS = ("output", "unresolved", "problems")
 
 # Modules under geomap.cli that contribute subcommands, in --help order.
-_COMMAND_MODULES = ["gazetteer", "places", "events", "records", "maps", "evaluate"]
+_COMMAND_MODULES = ["gazetteer", "places", "events", "records", "maps", "distributed", "evaluate"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +60,11 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geomap.cli import notices
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    notices.install()
     try:
         check_outputs(args)
         return int(args.handler(args) or 0)

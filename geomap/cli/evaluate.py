@@ -34,7 +34,8 @@ def register(sub) -> None:
                         "(default $GEOMAP_BENCHMARKS_DIR or ../shared/benchmarks/geoparsing)")
     parser.add_argument("--jobs", type=non_negative_int, default=1,
                         help="worker processes (0 = all cores; default 1)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="a table of scores per corpus and system (default) or JSON")
     parser.add_argument("--events", action="store_true",
                         help="score event extraction on the event gold set instead (numbers per "
                         "field, exact date, type and sub-type, location within 5 km; see "

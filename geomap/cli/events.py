@@ -50,6 +50,7 @@ def register(sub) -> None:
                         "with = + - @ TAB or CR gets a leading ')")
     parser.add_argument("-j", "--jobs", type=non_negative_int, default=1,
                         help="process articles on N cores (0: all cores)")
+    add_encoding_option(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -70,7 +71,19 @@ def _metadata(txt: Path) -> dict:
     return read_sidecar(txt)
 
 
-def _read_text(name: str) -> str:
+def add_encoding_option(parser) -> None:
+    parser.add_argument("--encoding", default="utf-8-sig",
+                        help="text encoding of the input files (default UTF-8, with or "
+                        "without BOM), e.g. cp1251, utf-16")
+
+
+def _read_text(name: str, encoding: str = "utf-8-sig") -> str:
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", field="encoding") from None
     if name == "-":
         data = sys.stdin.buffer.read()
         label = "<stdin>"
@@ -83,10 +96,13 @@ def _read_text(name: str) -> str:
         data = path.read_bytes()
         label = name
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path=label, line=line) from None
+        what = "UTF-8" if encoding.replace("_", "-").lower() in ("utf-8-sig", "utf-8", "utf8") \
+            else encoding
+        raise InputError(f"not {what} text (byte {exc.start}); give its --encoding",
+                         path=label, line=line) from None
 
 
 def _extract(job: tuple) -> list:
@@ -103,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("standard input (-) can be read only once", field="files")
     jobs = []
     for name in args.files:
-        text = _read_text(name)
+        text = _read_text(name, args.encoding)
         meta = {} if name == "-" else _metadata(Path(name))
         published = published_override or meta.get("published")
         if not published:

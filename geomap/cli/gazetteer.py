@@ -25,12 +25,14 @@ def register(sub) -> None:
     search.add_argument("--near", help="prefer places near LAT,LON")
     search.add_argument("--limit", type=positive_int, default=25,
                         help="at most this many candidates (default 25)")
-    search.add_argument("--format", choices=("table", "jsonl"), default="table")
+    search.add_argument("--format", choices=("table", "jsonl"), default="table",
+                        help="an aligned table (default) or one JSON object per candidate")
     search.set_defaults(handler=_search)
 
     info = gsub.add_parser("info", help="sources, record counts and build date",
                            description="Print the index's sources, record counts and build date.")
-    info.add_argument("--format", choices=("table", "json"), default="table")
+    info.add_argument("--format", choices=("table", "json"), default="table",
+                      help="a readable summary (default) or the full JSON record")
     info.set_defaults(handler=_info)
 
     imp = gsub.add_parser(

@@ -31,14 +31,13 @@ def register(sub) -> None:
         "geo_precision, confidence, place_id, geonameid, resolved_name, resolved_admin1/2, "
         "reason and needs_review; lists the rows it could not resolve on stderr.")
     geo.add_argument("file", help="CSV (any common encoding), XLSX, GeoJSON or GeoPackage")
-    geo.add_argument("--location-column", required=True, help="column holding the place name")
-    geo.add_argument("--admin1-column", help="column holding the oblast/region")
-    geo.add_argument("--admin2-column", help="column holding the raion/district")
-    geo.add_argument("--country-column", help="column holding the country")
-    geo.add_argument("--country", help="country of every row (name or ISO code) if no column")
+    add_geocode_options(geo)
     geo.add_argument("-o", "--output", required=True, help="output .csv, .geojson or .gpkg")
     geo.add_argument("--unresolved", help="also write the unresolved rows to this CSV")
     _add_csv_escape_arg(geo)
+    geo.add_argument("--online-fallback", action="store_true",
+                     help="ask OpenStreetMap Nominatim for names the offline gazetteer lacks "
+                     "(off by default; 1 request/s, answers cached; rows marked needs_review)")
     geo.set_defaults(handler=_geocode)
 
     ing = sub.add_parser(
@@ -77,18 +76,7 @@ def register(sub) -> None:
         "Russian, Ukrainian names and ISO codes ('Kursk Oblast', 'Kursk', 'RU-KRS', "
         "'Sumy region'); distances are geodesic.")
     _add_source_args(flt)
-    flt.add_argument("--country", action="append", help="country name or ISO code (repeatable)")
-    flt.add_argument("--admin1", action="append", help="oblast/region (repeatable)")
-    flt.add_argument("--admin2", action="append", help="district (repeatable)")
-    flt.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
-    flt.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
-    flt.add_argument("--within", help="PLACE:DISTANCE, e.g. 'Sudzha:20km' or '51.19,35.27:10km'")
-    flt.add_argument("--from", dest="date_from", help="first date (inclusive)")
-    flt.add_argument("--to", dest="date_to", help="last date (inclusive)")
-    flt.add_argument("--actor", action="append", help="actor substring (repeatable)")
-    flt.add_argument("--event-type", action="append", help="event or sub-event type (repeatable)")
-    flt.add_argument("--verification", action="append", help="verification state (repeatable)")
-    flt.add_argument("--min-confidence", type=probability, help="minimum confidence 0–1")
+    add_filter_options(flt)
     _add_output_args(flt)
     flt.set_defaults(handler=_filter)
 
@@ -104,6 +92,48 @@ def register(sub) -> None:
     join.add_argument("--max-days", type=non_negative, default=3.0, help="largest date gap (default 3)")
     _add_output_args(join)
     join.set_defaults(handler=_join)
+
+
+def add_filter_options(parser) -> None:
+    """The filter options of ``geomap filter`` (also ``geomap distributed filter``)."""
+    parser.add_argument("--country", action="append", help="country name or ISO code (repeatable)")
+    parser.add_argument("--admin1", action="append", help="oblast/region (repeatable)")
+    parser.add_argument("--admin2", action="append",
+                        help="district or Ukrainian raion, e.g. 'Bakhmutskyi Raion' (repeatable)")
+    parser.add_argument("--hromada", action="append",
+                        help="Ukrainian hromada, e.g. 'Bakhmutska hromada' (repeatable; OCHA "
+                        "COD, approximate areas)")
+    parser.add_argument("--polygon", help="polygon file (GeoJSON, GeoPackage, ...)")
+    parser.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
+    parser.add_argument("--within", help="PLACE:DISTANCE, e.g. 'Sudzha:20km' or '51.19,35.27:10km'")
+    parser.add_argument("--from", dest="date_from", help="first date (inclusive)")
+    parser.add_argument("--to", dest="date_to", help="last date (inclusive)")
+    parser.add_argument("--actor", action="append", help="actor substring (repeatable)")
+    parser.add_argument("--event-type", action="append", help="event or sub-event type (repeatable)")
+    parser.add_argument("--verification", action="append", help="verification state (repeatable)")
+    parser.add_argument("--min-confidence", type=probability, help="minimum confidence 0–1")
+
+
+def filters_from_args(args: argparse.Namespace) -> dict:
+    """``filter_events`` keywords from the options of :func:`add_filter_options`."""
+    return dict(
+        country=args.country, admin1=args.admin1, admin2=args.admin2, hromada=args.hromada,
+        polygon=args.polygon,
+        bbox=parse_bbox(args.bbox) if args.bbox else None,
+        within_km=parse_within(args.within) if args.within else None,
+        date_from=args.date_from, date_to=args.date_to, actor=args.actor,
+        event_type=args.event_type, verification=args.verification,
+        min_confidence=args.min_confidence,
+    )
+
+
+def add_geocode_options(parser) -> None:
+    """Where a table's place names and their context are (``geocode``, ``distributed``)."""
+    parser.add_argument("--location-column", required=True, help="column holding the place name")
+    parser.add_argument("--admin1-column", help="column holding the oblast/region")
+    parser.add_argument("--admin2-column", help="column holding the raion/district")
+    parser.add_argument("--country-column", help="column holding the country")
+    parser.add_argument("--country", help="country of every row (name or ISO code) if no column")
 
 
 def _add_source_args(parser) -> None:
@@ -242,6 +272,13 @@ def _geocode(args: argparse.Namespace) -> int:
     result = geocode_table(args.file, location_column=args.location_column,
                            admin1_column=args.admin1_column, admin2_column=args.admin2_column,
                            country_column=args.country_column, country=args.country)
+    if args.online_fallback:
+        from geomap.geocoder import fill_online
+
+        filled = fill_online(result, args.location_column, args.admin1_column,
+                             args.country_column, args.country)
+        print(f"geomap: {filled} row(s) geocoded online (Nominatim, © OpenStreetMap "
+              "contributors, ODbL)", file=sys.stderr)
     _write_table(result.table, args.output, csv_escape=not args.no_csv_escape)
     if args.unresolved:
         write_csv(result.unresolved, args.unresolved, escape=not args.no_csv_escape)
@@ -322,14 +359,7 @@ def _filter(args: argparse.Namespace) -> int:
     from geomap.spatial.filters import filter_events
 
     detect_format(args.output, args.format)  # fail before the work
-    filters = dict(
-        country=args.country, admin1=args.admin1, admin2=args.admin2, polygon=args.polygon,
-        bbox=parse_bbox(args.bbox) if args.bbox else None,
-        within_km=parse_within(args.within) if args.within else None,
-        date_from=args.date_from, date_to=args.date_to, actor=args.actor,
-        event_type=args.event_type, verification=args.verification,
-        min_confidence=args.min_confidence,
-    )
+    filters = filters_from_args(args)
     if args.store and not args.files:
         from geomap.store import EventStore
 

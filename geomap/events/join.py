@@ -14,7 +14,9 @@ dropped) with four link columns:
 ``match_days``
     days between the two date ranges (0 if they overlap).
 
-Plus ``origin`` ("text" or "record") and, on record rows, ``corroborated_by`` (the text
+Records carrying a text event's own ``event_id`` are that same event (a store the text
+events were ingested into) and are left out: an event never joins itself and every
+``event_id`` appears once. Plus ``origin`` ("text" or "record") and, on record rows, ``corroborated_by`` (the text
 event ids that matched it, ";"-separated).  Count distinct events with
 ``distinct_events(joined)`` (rows without a ``match_id``).
 """
@@ -115,6 +117,10 @@ def join_events(text_events_gdf, records_gdf, max_km: float = 25, max_days: floa
         for frame in (t, r):
             if col in frame:
                 frame.drop(columns=col, inplace=True)
+    # A record with a text event's own id is that event (e.g. a store the text events were
+    # ingested into): it is not another source, so it neither matches nor repeats the id.
+    own = set(t["event_id"]) - {""}
+    r = r[~r["event_id"].isin(own)].reset_index(drop=True)
     ti, ri = _candidate_pairs(t, r, max_km)
     pairs = pd.DataFrame({"ti": ti, "ri": ri})
     if len(pairs):

@@ -73,6 +73,8 @@ INT_COLUMNS = [
 FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
 BOOL_COLUMNS = ["needs_review"]
 STR_COLUMNS = [c for c in EVENT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS]
+# parsed as ISO dates while reading; datetime64 (NaT when empty) in every GeoDataFrame
+DATE_COLUMNS = ["event_date", "end_date"]
 
 # --------------------------------------------------------------------------- results
 @dataclass
@@ -525,7 +527,6 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
     """Range checks, swapped lat/lon, point-vs-country checks and geocoding of bare names."""
     lat_f, lon_f = mapping.get("latitude", "latitude"), mapping.get("longitude", "longitude")
     keep = np.ones(len(records), dtype=bool)
-    swapped = np.zeros(len(records), dtype=bool)
     to_geocode: list[int] = []
     for i, rec in enumerate(records):
         lat, lon = rec["latitude"], rec["longitude"]
@@ -545,21 +546,16 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
         if not (np.isfinite(lat) and np.isfinite(lon)):
             problems.append(Problem(path, line, lat_f, "coordinates are not finite numbers"))
             keep[i] = False
-        elif abs(lat) > 90:
-            if abs(lon) <= 90 and abs(lat) <= 180:
-                rec["latitude"], rec["longitude"] = lon, lat
-                swapped[i] = True
-                rec["needs_review"] = True
-                problems.append(Problem(path, line, lat_f,
-                                        f"latitude {lat} out of range and longitude {lon} is a valid "
-                                        "latitude: swapped lat/lon", "warning"))
-            else:
-                problems.append(Problem(path, line, lat_f, f"latitude {lat} out of range [-90, 90]"))
-                keep[i] = False
+        elif abs(lat) > 90:  # never swapped silently: the row is rejected, the hint given
+            hint = (f"; longitude {lon} is a valid latitude: are latitude and longitude swapped?"
+                    if abs(lon) <= 90 and abs(lat) <= 180 else "")
+            problems.append(Problem(path, line, lat_f,
+                                    f"latitude {lat} out of range [-90, 90]{hint}"))
+            keep[i] = False
         elif abs(lon) > 180:
             problems.append(Problem(path, line, lon_f, f"longitude {lon} out of range [-180, 180]"))
             keep[i] = False
-    _check_countries(records, lines, keep, swapped, path, problems, lat_f)
+    _check_countries(records, lines, keep, path, problems, lat_f)
     if to_geocode:
         if not geocode:
             for i in to_geocode:
@@ -570,8 +566,8 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
     return [r for r, k in zip(records, keep, strict=True) if k], [ln for ln, k in zip(lines, keep, strict=True) if k]
 
 
-def _check_countries(records, lines, keep, swapped, path, problems, lat_f) -> None:
-    """Swap lat/lon when only the swapped point lies in the row's country (RU/UA/BY)."""
+def _check_countries(records, lines, keep, path, problems, lat_f) -> None:
+    """Reject points outside the row's country (RU/UA/BY; 5 km tolerance), naming swaps."""
     import shapely
 
     from geomap.spatial.filters import region_layer, region_name_to_iso
@@ -609,17 +605,17 @@ def _check_countries(records, lines, keep, swapped, path, problems, lat_f) -> No
             if inside[k]:
                 continue
             rec = records[i]
-            if swapped_inside[k] and not swapped[i]:
-                rec["latitude"], rec["longitude"] = rec["longitude"], rec["latitude"]
-                rec["needs_review"] = True
+            if swapped_inside[k]:
+                keep[i] = False
                 problems.append(Problem(path, lines[i], lat_f,
                                         f"point ({lat[k]}, {lon[k]}) is outside {rec['country']} but "
-                                        "the swapped point is inside: swapped lat/lon", "warning"))
+                                        "(longitude, latitude) would be inside: are latitude and "
+                                        "longitude swapped?"))
             elif dist_km[k] > 5:
-                rec["needs_review"] = True
+                keep[i] = False
                 problems.append(Problem(path, lines[i], lat_f,
                                         f"point ({rec['latitude']}, {rec['longitude']}) lies "
-                                        f"{dist_km[k]:.0f} km outside {rec['country']}", "warning"))
+                                        f"{dist_km[k]:.0f} km outside {rec['country']}"))
 
 
 def _geocode_rows(records, lines, rows, keep, path, problems, mapping, gazetteer) -> None:
@@ -684,12 +680,16 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     else:
         rows = [r.to_dict() if isinstance(r, EventRecord) else dict(r) for r in records]
         df = pd.DataFrame(rows)
+    if isinstance(records, pd.DataFrame) and len(df) and "event_id" not in df:
+        raise InputError(
+            "the table has no 'event_id' column; read ACLED/UCDP exports and other layouts "
+            "with geomap.read_records (or rename the id column)", field="event_id")
     df = df.reset_index(drop=True)
     for col in EVENT_COLUMNS:
         if col not in df:
             df[col] = None
     for col in STR_COLUMNS:
-        df[col] = _as_text(df[col])
+        df[col] = as_dates(df[col], col) if col in DATE_COLUMNS else _as_text(df[col])
     for col in FLOAT_COLUMNS:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     for col in INT_COLUMNS:
@@ -700,6 +700,32 @@ def events_to_gdf(records) -> gpd.GeoDataFrame:
     extra = [c for c in df.columns if c not in EVENT_COLUMNS and c != "geometry"]
     df = df[EVENT_COLUMNS + extra]
     return gpd.GeoDataFrame(df, geometry=points_from_latlon(df), crs=4326)
+
+
+def as_dates(col: pd.Series, name: str = "event_date") -> pd.Series:
+    """A date column as ``datetime64[ms]`` (NaT when empty); a value that is not a date
+    is an error naming the column and row, never a silent NaT."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if getattr(col.dt, "tz", None) is not None:
+            col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+        return col.astype("datetime64[ms]")
+    text = _as_text(col)
+    dates = pd.to_datetime(text.where(text != "", None), errors="coerce", format="ISO8601")
+    bad = dates.isna() & (text != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"row {row + 1}: {text.iloc[row]!r} is not an ISO date (YYYY-MM-DD)",
+                         field=name)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates.astype("datetime64[ms]")
+
+
+def iso_dates(col: pd.Series) -> pd.Series:
+    """datetime64 dates back to 'YYYY-MM-DD' text ('' for NaT), for text formats."""
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    return col.dt.strftime("%Y-%m-%d").fillna("").astype(object)
 
 
 def points_from_latlon(df: pd.DataFrame) -> gpd.GeoSeries:

@@ -88,3 +88,7 @@ class EventRecord:
 
 # Column order of every events table geomap writes: the fields of EventRecord.
 EVENT_COLUMNS: list[str] = [f.name for f in fields(EventRecord)]
+
+# Bookkeeping columns a store keeps next to EVENT_COLUMNS (never shown to readers):
+# extra (JSON of the non-schema columns), record_hash, first_seen, last_seen.
+STORE_COLUMNS: list[str] = ["extra", "record_hash", "first_seen", "last_seen"]

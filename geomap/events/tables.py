@@ -264,13 +264,39 @@ def _read_xlsx(path: str) -> Table:
     return Table(header, rows)
 
 
+def _as_store_reads_it(gdf: pd.DataFrame) -> pd.DataFrame:
+    """A geomap store file read as a plain input: the columns and row order of ``--store``.
+
+    The store's bookkeeping columns stay inside (``extra`` is unpacked into the columns
+    it holds, ``record_hash``/``first_seen``/``last_seen`` dropped) and rows come in the
+    store's order (event_date, event_id).
+    """
+    import json
+
+    from geomap.events.schema import STORE_COLUMNS
+
+    if not set(STORE_COLUMNS) <= set(gdf.columns):
+        return gdf
+    extras = [json.loads(e) if isinstance(e, str) and e else {} for e in gdf["extra"]]
+    gdf = gdf.drop(columns=STORE_COLUMNS)
+    for col in sorted({k for e in extras for k in e}):
+        if col not in gdf:
+            gdf[col] = [e.get(col) for e in extras]
+    order = gdf[["event_date", "event_id"]].fillna("").astype(str)
+    return gdf.loc[order.sort_values(["event_date", "event_id"], kind="stable").index] \
+        .reset_index(drop=True)
+
+
 def _read_vector(path: str) -> Table:
     import pyogrio
 
+    # no .aux.xml sidecar next to the file: GDAL's PAM would write one on reading a GPKG
+    pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
     try:
         gdf = pyogrio.read_dataframe(path, datetime_as_string=True)
     except Exception as exc:
         raise InputError(f"cannot read vector file: {exc}", path=path) from exc
+    gdf = _as_store_reads_it(gdf)
     geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else None
     if geoms is not None and gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         geoms = geoms.to_crs(4326)

@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
+from geomap.errors import GeomapError
 from geomap.gazetteer.index import (
     CORE,
     LOOSE,
@@ -23,7 +24,12 @@ from geomap.gazetteer.index import (
     build_lock,
     connect,
     default_index_path,
+    forget_verified,
     haversine_km,
+    is_damaged,
+    log,
+    mark_verified,
+    remove_stale_builds,
     row_to_place,
     sources_fingerprint,
 )
@@ -37,6 +43,24 @@ __all__ = ["Gazetteer", "Place", "Candidate"]
 # transliteration keys; core: an admin unit named with its type word ("Sumy region").
 _SCORES = {"exact": 1.0, "alternate": 0.98, "strict": 0.95, "core": 0.9, "loose": 0.85,
            "core-nonadmin": 0.8}
+# Fuzzy fallback threshold: a name is a typo of a record's name when their loose keys
+# (transliteration-neutral) are at most this many edits apart (insert, delete, substitute
+# or swap two neighbours): one edit below 12 letters, two from 12. Anything further is no
+# match ("Nowhereville" → nothing, not Niverville), whatever its similarity ratio; and one
+# of the record's names as spelt must be at most one edit more away.
+def max_typos(key: str) -> int:
+    return 1 if len(key) < 12 else 2
+
+
+def _spelled_close(query: str, place: Place, edits: int) -> bool:
+    """Is one of the record's names (as spelt, not transliteration-neutral) ``edits`` away?"""
+    from rapidfuzz.distance import OSA
+
+    key = strict_key(query)
+    return any(OSA.distance(key, strict_key(n)) <= edits
+               for n in (place.name, place.asciiname, *place.alternatenames) if n)
+
+
 _FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
 
 
@@ -57,6 +81,22 @@ def admin_matches(query: str, *values: str) -> bool:
     return False
 
 
+def _damage_is_an_error(method):
+    """A damaged index met mid-query: one clear error (and a re-check at the next open),
+    not a traceback. Opening already checks any index changed since geomap wrote it."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            forget_verified(self.path)
+            raise GeomapError(f"the gazetteer index {self.path} is damaged ({exc}); it is "
+                              "rebuilt at the next run, or run 'geomap gazetteer build'") from None
+    return wrapper
+
+
 class Gazetteer:
     """Search the compiled index by name, with optional country/admin-1/proximity context."""
 
@@ -65,13 +105,38 @@ class Gazetteer:
 
     def __init__(self, path: str | Path | None = None, rebuild: bool | None = None):
         self.path = Path(path) if path else default_index_path()
-        if rebuild or (rebuild is None and self._is_stale()):
+        if rebuild or (rebuild is None and self._needs_build()):
             with build_lock(self.path):
-                if rebuild or self._is_stale():  # another process may have just built it
+                if rebuild or self._needs_build(announce=False):  # another process may have built it
                     build_index(self.path, keep_imports_from=self.path)
+        else:
+            self._clean_leftovers()
         self._con = connect(self.path, readonly=True)
         self._con.row_factory = None
         self._fuzzy_keys: dict[str, list[str]] = {}
+
+    def _needs_build(self, announce: bool = True) -> bool:
+        if self._is_stale():
+            return True
+        if is_damaged(self.path):
+            if announce:
+                log.warning("the gazetteer index %s is damaged (fails SQLite's integrity check); "
+                            "rebuilding it", self.path)
+            return True
+        return False
+
+    def _clean_leftovers(self) -> None:
+        """Remove temp files of killed builds, unless a build is running right now."""
+        if not any(self.path.parent.glob(f"{self.path.stem}.building-*")):
+            return
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.path.with_suffix(".lock")), timeout=0)
+        try:
+            with lock:
+                remove_stale_builds(self.path)
+        except (Timeout, OSError):
+            pass  # a build holds the lock (its file is not stale) or the folder is read-only
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -99,6 +164,7 @@ class Gazetteer:
         self._fuzzy_keys.clear()
 
     # -- lookups -------------------------------------------------------------
+    @_damage_is_an_error
     def get(self, place_id: str | int) -> Place | None:
         """The record with this id (GeoNames id or source-prefixed id)."""
         row = self._con.execute("SELECT * FROM places WHERE id=?", (str(place_id),)).fetchone()
@@ -108,6 +174,7 @@ class Gazetteer:
         """The record with this internal row id (from ``within_ids``)."""
         return self._places([rid])[rid]
 
+    @_damage_is_an_error
     def _places(self, rids: list[int]) -> dict[int, Place]:
         out = {}
         for i in range(0, len(rids), 500):
@@ -117,6 +184,7 @@ class Gazetteer:
                 out[row[0]] = row_to_place(row)
         return out
 
+    @_damage_is_an_error
     def lookup_keys(self, name: str) -> list[tuple[int, str]]:
         """(place rid, match kind) for every record whose name keys meet this name."""
         strict, loose = strict_key(name), loose_key(name)
@@ -167,7 +235,8 @@ class Gazetteer:
         limit : int
             At most this many candidates.
         fuzzy : bool
-            Fall back to typo-tolerant matching (scored lower) when nothing matches.
+            Fall back to typo-tolerant matching (scored lower) when nothing matches:
+            at most :func:`max_typos` edits from a known name, else no candidate.
         """
         if not name or not strict_key(name):
             return []
@@ -223,8 +292,10 @@ class Gazetteer:
             prior += 0.1 * math.exp(-haversine_km(near[0], near[1], p.lat, p.lon) / 50.0)
         return c.score + prior
 
+    @_damage_is_an_error
     def _fuzzy(self, name, country, admin1, feature_class, exclude) -> list[Candidate]:
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
         key = loose_key(name)
         if len(key) < 4:
@@ -237,12 +308,17 @@ class Gazetteer:
             self._fuzzy_keys[first] = [r[0] for r in rows]
         matches = process.extract(key, self._fuzzy_keys[first], scorer=fuzz.ratio,
                                   score_cutoff=80, limit=25)
+        allowed = max_typos(key)
         out = []
         for matched_key, ratio, _ in matches:
+            if OSA.distance(key, matched_key) > allowed:
+                continue
             rids = [r[0] for r in self._con.execute(
                 "SELECT place FROM names WHERE key=? AND kind=?", (matched_key, LOOSE))]
             for place in self._places(rids).values():
                 if place.id in exclude or not self._passes(place, country, admin1, feature_class):
+                    continue
+                if not _spelled_close(name, place, allowed + 1):  # loose keys are lossy
                     continue
                 exclude.add(place.id)
                 out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))
@@ -295,6 +371,7 @@ class Gazetteer:
         return out
 
     # -- information -----------------------------------------------------------
+    @_damage_is_an_error
     def info(self) -> dict:
         meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
         return {
@@ -314,7 +391,9 @@ class Gazetteer:
 
         self._con.close()
         try:
-            return import_geonames(self.path, [Path(p) for p in paths], **kwargs)
+            summary = import_geonames(self.path, [Path(p) for p in paths], **kwargs)
+            mark_verified(self.path)
+            return summary
         finally:
             self.reopen()
 

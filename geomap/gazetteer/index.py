@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -28,11 +29,16 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from geomap.errors import GeomapError
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Place
 from geomap.paths import cache_dir, gazetteer_dir
 
 SCHEMA_VERSION = 4
+
+# Library code does not print: the first-use build is announced on this logger (INFO,
+# ``extra={"phase": "start"|"done"}``) and the CLI turns it into one plain line.
+log = logging.getLogger("geomap.gazetteer")
 STRICT, LOOSE, CORE, STEM = 0, 1, 2, 3
 
 _PLACE_COLUMNS = [
@@ -211,6 +217,8 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
 
     path = path or default_index_path()
     started = time.time()
+    log.info("building the gazetteer index %s from the embedded sources (about a minute, once)",
+             path, extra={"phase": "start", "path": str(path)})
     g = gazetteer_dir()
     admin1_codes = sources.read_admin_codes(g / "geonames" / "admin1CodesASCII.txt")
     admin2_codes = sources.read_admin_codes(g / "geonames" / "admin2Codes.txt")
@@ -271,6 +279,10 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     con.execute("ANALYZE")
     con.close()
     os.replace(tmp, path)
+    mark_verified(path)
+    seconds = time.time() - started
+    log.info("built the gazetteer index %s in %.0f s", path, seconds,
+             extra={"phase": "done", "path": str(path), "seconds": seconds})
     return path
 
 
@@ -350,16 +362,84 @@ def _copy_imports(con: sqlite3.Connection, old_path: Path) -> list:
 
 @contextlib.contextmanager
 def build_lock(path: Path):
-    """Serialise index builds between processes (tests, parallel workers)."""
-    import fcntl
+    """Serialise index builds between processes (``filelock``: Linux, macOS, Windows).
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    Holding the lock, no other build runs, so ``*.building-<PID>`` files left by a killed
+    build are removed. A folder that cannot hold the lock is a :class:`GeomapError`.
+    """
+    from filelock import FileLock
+
+    lock_path = path.with_suffix(".lock")
+    lock = FileLock(str(lock_path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))  # filelock retries forever
+        lock.acquire()
+    except OSError as exc:
+        raise GeomapError(
+            f"cannot build the gazetteer index in {path.parent}: {exc.strerror or exc}; "
+            "set GEOMAP_HOME to a writable folder") from None
+    try:
+        remove_stale_builds(path)
+        yield
+    finally:
+        lock.release()
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Delete temp files of builds that never finished (call while holding the lock)."""
+    removed = []
+    for stale in path.parent.glob(f"{path.stem}.building-*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed.append(stale)
+    return removed
+
+
+# -- damage detection ---------------------------------------------------------------
+# An index file changed after geomap last wrote or checked it (a stray write, a copy cut
+# short) is integrity-checked before use; an unchanged one is not (the check reads the
+# whole file). The stamp is the file's size and mtime, kept next to it.
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_suffix(".verified")
+
+
+def _stat_stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def mark_verified(path: Path) -> None:
+    """Record that ``path`` is intact as it is now (after a build, import or check)."""
+    with contextlib.suppress(OSError):
+        _stamp_path(path).write_text(_stat_stamp(path), encoding="ascii")
+
+
+def forget_verified(path: Path) -> None:
+    """Drop the stamp: the next open integrity-checks the index (and rebuilds it if bad)."""
+    with contextlib.suppress(OSError):
+        _stamp_path(path).unlink()
+
+
+def is_damaged(path: Path) -> bool:
+    """Does the index fail SQLite's integrity check? (Only run when the file changed.)"""
+    try:
+        if _stamp_path(path).read_text(encoding="ascii") == _stat_stamp(path):
+            return False
+    except OSError:
+        pass
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            yield
+            ok = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            con.close()
+    except sqlite3.DatabaseError:
+        return True
+    if ok:
+        mark_verified(path)
+    return not ok
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -26,7 +26,7 @@ import shapely
 from geomap.errors import InputError
 
 _NAME_COLUMNS = ("name_en", "name_ru", "name_uk", "name_local", "name_iso", "ne_name", "country")
-_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3")
+_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3", "code")
 # Words that name the kind of unit, on top of geomap.gazetteer.normalize's list.
 _EXTRA_TYPE_WORDS = {"special", "republican", "autonomous", "oblasti", "oblasty"}
 
@@ -42,10 +42,14 @@ def region_layer(level: str) -> gpd.GeoDataFrame:
     """
     from geomap import boundaries
 
-    if level == "admin2":
+    if level == "admin2":  # Russian border districts (OSM) + Ukrainian raions (OCHA areas)
         gdf = boundaries.admin2().copy()
         gdf["code"] = gdf["id"]
-        return gdf
+        gdf["country"] = "RU"
+        raions = ua_cod_areas("raion")
+        return gpd.GeoDataFrame(pd.concat([gdf, raions], ignore_index=True), crs=gdf.crs)
+    if level == "hromada":
+        return ua_cod_areas("hromada")
     adm1 = boundaries.admin1(high_resolution_ukraine=True).copy()
     adm2 = boundaries.admin2()
     ua = shapely.union_all(adm1.loc[adm1["adm0_a2"] == "UA", "geometry"].values)
@@ -72,6 +76,52 @@ def region_layer(level: str) -> gpd.GeoDataFrame:
     countries["geometry"] = geoms
     countries["code"] = countries["iso_a2"]
     return countries
+
+
+@lru_cache(maxsize=None)
+def ua_cod_areas(level: str) -> gpd.GeoDataFrame:
+    """Approximate areas of Ukraine's 1,469 hromadas (or 136 raions) from the OCHA COD.
+
+    The shipped OCHA tables (gazetteer/ua_cod) give each unit's centroid, not its outline:
+    each hromada is the Voronoi cell of its centroid inside its own oblast (Minregion
+    polygons); a raion is the union of its hromadas. Edges between neighbouring units are
+    therefore approximate (a few km); oblast and national borders are exact.
+    """
+    from geomap import boundaries
+    from geomap.paths import gazetteer_dir
+
+    table = pd.read_csv(gazetteer_dir() / "ua_cod" / "hromadas_ua.tsv", sep="\t", dtype=str)
+    table = table.dropna(subset=["lat_centroid", "lon_centroid"])
+    lon = table["lon_centroid"].astype(float).to_numpy()
+    lat = table["lat_centroid"].astype(float).to_numpy()
+    oblasts = boundaries.admin1(high_resolution_ukraine=True)
+    oblasts = oblasts[oblasts["adm0_a2"] == "UA"]
+    points = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    cells = []
+    for _, oblast in oblasts.iterrows():
+        inside = points[points.within(oblast.geometry)]
+        if inside.empty:
+            continue
+        voronoi = shapely.voronoi_polygons(shapely.multipoints(inside.geometry.values),
+                                           extend_to=oblast.geometry)
+        polys = gpd.GeoDataFrame(geometry=list(voronoi.geoms), crs=4326)
+        owner = gpd.sjoin(inside, polys, how="inner", predicate="within")
+        piece = gpd.GeoDataFrame(owner.drop(columns="geometry").reset_index(drop=True),
+                                 geometry=polys.geometry.values[owner["index_right"].to_numpy()],
+                                 crs=4326)
+        piece["geometry"] = piece.geometry.intersection(oblast.geometry)
+        cells.append(piece.drop(columns="index_right"))
+    hromadas = gpd.GeoDataFrame(pd.concat(cells, ignore_index=True), crs=4326)
+    hromadas["country"] = "UA"
+    if level == "hromada":
+        hromadas["code"] = hromadas["pcode"]
+        return hromadas[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]]
+    raions = pd.read_csv(gazetteer_dir() / "ua_cod" / "raions_ua.tsv", sep="\t", dtype=str)
+    shapes = hromadas.dissolve(by="parent_pcode")[["geometry"]]
+    out = raions.merge(shapes, left_on="pcode", right_index=True, how="inner")
+    out["code"], out["country"] = out["pcode"], "UA"
+    return gpd.GeoDataFrame(out[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]],
+                            crs=4326)
 
 
 def _core(name: str) -> str:
@@ -168,6 +218,22 @@ def check_bbox(bbox) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
+def check_point(lat: float, lon: float, field: str) -> tuple[float, float]:
+    """A (lat, lon) centre given by a user (``--buffer``, ``--within``): an error when it is
+    out of range, or lies outside Russia/Ukraine/Belarus while (lon, lat) lies inside —
+    coordinates that look swapped are never swapped silently."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
+        raise InputError(f"({lat:g}, {lon:g}) is not a valid (lat, lon){hint}", field=field)
+    if abs(lon) <= 90:
+        coverage = shapely.union_all(region_layer("country").geometry.values)
+        if not shapely.contains_xy(coverage, lon, lat) and shapely.contains_xy(coverage, lat, lon):
+            raise InputError(f"({lat:g}, {lon:g}) as (lat, lon) lies outside Russia, Ukraine "
+                             f"and Belarus, but ({lon:g}, {lat:g}) lies inside: are latitude "
+                             "and longitude swapped?", field=field)
+    return lat, lon
+
+
 def as_list(value) -> list:
     """A filter value as a list: None → [], a scalar → [value]."""
     if value is None:
@@ -227,9 +293,11 @@ def _resolve_point(place) -> tuple[float, float]:
         parts = [p.strip() for p in text.split(",")]
         if len(parts) == 2:
             try:
-                return float(parts[0]), float(parts[1])
+                place = (float(parts[0]), float(parts[1]))
             except ValueError:
-                pass
+                place = None
+            if place is not None:
+                return _resolve_point(place)
         from geomap.geoparse import resolve_name
 
         mention = resolve_name(text)
@@ -241,7 +309,9 @@ def _resolve_point(place) -> tuple[float, float]:
         return float(mention.place.lat), float(mention.place.lon)
     lat, lon = (float(v) for v in place)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InputError(f"centre ({lat}, {lon}) is not a valid (lat, lon)", field="within_km")
+        hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
+        raise InputError(f"centre ({lat:g}, {lon:g}) is not a valid (lat, lon){hint}",
+                         field="within_km")
     return lat, lon
 
 
@@ -262,7 +332,56 @@ def geodesic_km(lat0: float, lon0: float, lats, lons) -> np.ndarray:
 
 
 def _dates(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series
     return pd.to_datetime(series.replace("", None), errors="coerce", format="ISO8601")
+
+
+def _require(gdf: pd.DataFrame, columns: list[str], field: str, any_of: bool = False) -> None:
+    """A filter on a column the frame lacks is an error naming it, never 0 silent rows."""
+    present = [c for c in columns if c in gdf.columns]
+    if (any_of and present) or (not any_of and len(present) == len(columns)):
+        return
+    missing = columns if any_of else [c for c in columns if c not in present]
+    what = " or ".join(repr(c) for c in missing) if any_of else ", ".join(map(repr, missing))
+    raise InputError(f"the events have no {what} column to filter on", field=field)
+
+
+def _lonlat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame's geometry in WGS84 lon/lat (a frame without a CRS is taken as lon/lat)."""
+    if "geometry" not in gdf or not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError("the events have no geometry column", field="geometry")
+    geo = gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs, index=gdf.index)
+    if geo.crs is None:
+        return geo.set_crs(4326)
+    return geo if geo.crs.equals("EPSG:4326") else geo.to_crs(4326)
+
+
+def _xy(lonlat: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) arrays; NaN for rows without a point."""
+    valid = ~(lonlat.geometry.isna() | lonlat.geometry.is_empty).to_numpy()
+    x = np.full(len(lonlat), np.nan)
+    y = np.full(len(lonlat), np.nan)
+    if valid.any():
+        x[valid] = lonlat.geometry.x.to_numpy()[valid]
+        y[valid] = lonlat.geometry.y.to_numpy()[valid]
+    return x, y
+
+
+def _in_box(x: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    minx, miny, maxx, maxy = box
+    with np.errstate(invalid="ignore"):
+        return (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+
+
+def _is_coordinate_pair(place) -> bool:
+    if isinstance(place, str):
+        parts = place.split(",")
+        try:
+            return len(parts) == 2 and all(np.isfinite(float(p)) for p in parts)
+        except ValueError:
+            return False
+    return not isinstance(place, str)
 
 
 def _parse_bound(value, field: str) -> pd.Timestamp:
@@ -289,6 +408,7 @@ def filter_events(
     country=None,
     admin1=None,
     admin2=None,
+    hromada=None,
     polygon=None,
     bbox: Sequence[float] | None = None,
     within_km: tuple | None = None,
@@ -305,6 +425,10 @@ def filter_events(
     ----------
     gdf : events GeoDataFrame (EVENT_COLUMNS + Point geometry, EPSG:4326).
     country, admin1, admin2 : region name(s) or ISO code(s); a list means "any of".
+        admin2 covers the Russian border districts and Ukraine's raions ("Bakhmutskyi
+        Raion", "Бахмутський", "UA1402").
+    hromada : Ukrainian hromada name(s) or p-code(s) ("Bakhmutska hromada", "UA1402001");
+        raion and hromada areas are approximate (see ``ua_cod_areas``).
     polygon : path to a polygon file, a shapely geometry or a GeoDataFrame.
     bbox : (minlon, minlat, maxlon, maxlat).
     within_km : (place, km): place is a gazetteer name, "lat,lon" or a (lat, lon) tuple.
@@ -318,37 +442,48 @@ def filter_events(
     -------
     GeoDataFrame, a filtered copy with the same columns.
     """
+    lonlat = _lonlat(gdf)  # any CRS in; tests run on WGS84 lon/lat; rows come back as given
     mask = np.ones(len(gdf), dtype=bool)
-    for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
+    for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2),
+                         ("hromada", hromada)):
         if value is not None and len(as_list(value)):
-            mask &= _within(gdf, find_regions(level, as_list(value), field=level))
+            mask &= _within(lonlat, find_regions(level, as_list(value), field=level))
     if polygon is not None:
-        mask &= _within(gdf, _load_polygon(polygon))
+        mask &= _within(lonlat, _load_polygon(polygon))
+    x, y = _xy(lonlat)
     if bbox is not None:
-        minx, miny, maxx, maxy = check_bbox(bbox)
-        x = gdf.geometry.x.to_numpy() if len(gdf) else np.array([])
-        y = gdf.geometry.y.to_numpy() if len(gdf) else np.array([])
-        with np.errstate(invalid="ignore"):
-            mask &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+        box = check_bbox(bbox)
+        inside = _in_box(x, y, box)
+        if len(gdf) and not inside.any():
+            swapped = _in_box(x, y, (box[1], box[0], box[3], box[2]))
+            if swapped.any():
+                raise InputError(
+                    f"bbox {','.join(f'{v:g}' for v in box)} (minlon,minlat,maxlon,maxlat) holds "
+                    f"none of the {len(gdf)} events, but read as minlat,minlon,maxlat,maxlon it "
+                    f"holds {int(swapped.sum())}: are latitude and longitude swapped?", field="bbox")
+        mask &= inside
     if within_km is not None:
         try:
             place, km = within_km
             km = float(km)
         except (TypeError, ValueError) as exc:
             raise InputError(f"within_km must be (place, km), got {within_km!r}", field="within_km") from exc
-        if km < 0:
+        if not km >= 0:
             raise InputError("within_km distance must be >= 0", field="within_km")
         lat0, lon0 = _resolve_point(place)
-        valid = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
-        lats = np.full(len(gdf), np.nan)
-        lons = np.full(len(gdf), np.nan)
-        if valid.any():
-            lats[valid] = gdf.geometry.y.to_numpy()[valid]
-            lons[valid] = gdf.geometry.x.to_numpy()[valid]
         with np.errstate(invalid="ignore"):
-            mask &= geodesic_km(lat0, lon0, lats, lons) <= km
+            near = geodesic_km(lat0, lon0, y, x) <= km
+            if len(gdf) and not near.any() and _is_coordinate_pair(place) and abs(lon0) <= 90:
+                if (geodesic_km(lon0, lat0, y, x) <= km).any():
+                    raise InputError(
+                        f"no event lies within {km:g} km of ({lat0:g}, {lon0:g}) (lat,lon), but "
+                        f"some lie within {km:g} km of ({lon0:g}, {lat0:g}): are latitude and "
+                        "longitude swapped?", field="within_km")
+        mask &= near
     if date_from is not None or date_to is not None:
-        start = _dates(gdf["event_date"]) if "event_date" in gdf else pd.Series(pd.NaT, index=gdf.index)
+        field = "date_from" if date_from is not None else "date_to"
+        _require(gdf, ["event_date"], field)
+        start = _dates(gdf["event_date"])
         end = _dates(gdf["end_date"]) if "end_date" in gdf else start
         end = end.fillna(start)
         if date_from is not None:
@@ -356,6 +491,7 @@ def filter_events(
         if date_to is not None:
             mask &= (start <= _parse_bound(date_to, "date_to")).to_numpy()
     if actor is not None:
+        _require(gdf, ["actor1", "actor2", "claimed_by"], "actor", any_of=True)
         wanted = as_list(actor)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("actor1", "actor2", "claimed_by"):
@@ -363,6 +499,7 @@ def filter_events(
                 sub |= _text_match(gdf[col], wanted, exact=False)
         mask &= sub
     if event_type is not None:
+        _require(gdf, ["event_type", "sub_event_type"], "event_type", any_of=True)
         wanted = as_list(event_type)
         sub = np.zeros(len(gdf), dtype=bool)
         for col in ("event_type", "sub_event_type"):
@@ -370,11 +507,11 @@ def filter_events(
                 sub |= _text_match(gdf[col], wanted, exact=True)
         mask &= sub
     if verification is not None:
-        mask &= _text_match(gdf.get("verification", pd.Series("", index=gdf.index)),
-                            as_list(verification), exact=True)
+        _require(gdf, ["verification"], "verification")
+        mask &= _text_match(gdf["verification"], as_list(verification), exact=True)
     if min_confidence is not None:
-        conf = pd.to_numeric(gdf.get("confidence", pd.Series(np.nan, index=gdf.index)),
-                             errors="coerce").to_numpy(dtype=float)
+        _require(gdf, ["confidence"], "min_confidence")
+        conf = pd.to_numeric(gdf["confidence"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             mask &= conf >= float(min_confidence)
     return gdf[mask].copy()

@@ -34,15 +34,14 @@ import pandas as pd
 
 from geomap.events.records import (
     BOOL_COLUMNS,
+    DATE_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
     events_to_gdf,
     point_coords,
 )
-from geomap.events.schema import EVENT_COLUMNS
+from geomap.events.schema import EVENT_COLUMNS, STORE_COLUMNS  # noqa: F401 - re-exported
 from geomap.io import jsonable
-
-STORE_COLUMNS = ["extra", "record_hash", "first_seen", "last_seen"]
 
 
 @dataclass
@@ -65,6 +64,9 @@ def prepare_rows(gdf) -> list[StoreRow]:
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     for rec, x, y in zip(frame.to_dict("records"), xs, ys, strict=True):
         values = {c: jsonable(rec[c]) for c in EVENT_COLUMNS}
+        for c in DATE_COLUMNS:  # an empty date is '' in every backend (and in the hash)
+            if values[c] is None:
+                values[c] = ""
         extra = {c: jsonable(rec[c]) for c in extras if jsonable(rec[c]) not in (None, "")}
         extra_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else ""
         lon = None if not math.isfinite(x) else round(float(x), 9)

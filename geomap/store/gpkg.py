@@ -10,6 +10,7 @@ registered on every connection.  ``event_id`` has a UNIQUE index.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import struct
@@ -20,10 +21,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
+from geomap.events.records import BOOL_COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.events.schema import EVENT_COLUMNS
 from geomap.store.base import STORE_COLUMNS, StoreBackend, StoreRow, now_utc, rows_to_gdf
 
@@ -99,7 +101,9 @@ def _register_functions(con: sqlite3.Connection) -> None:
 def _empty_layer() -> gpd.GeoDataFrame:
     cols = {}
     for c in EVENT_COLUMNS:
-        if c in INT_COLUMNS:
+        if c in DATE_COLUMNS:  # GeoPackage DATE fields (written through Arrow's date32)
+            cols[c] = pd.Series([], dtype=pd.ArrowDtype(pa.date32()))
+        elif c in INT_COLUMNS:
             cols[c] = pd.Series([], dtype="Int64")
         elif c in FLOAT_COLUMNS:
             cols[c] = pd.Series([], dtype=float)
@@ -116,7 +120,7 @@ def _create(path: Path) -> None:
     """Create the GeoPackage atomically: build it aside, then link it into place."""
     import pyogrio
 
-    from geomap.io import provenance, remove_stale_temps
+    from geomap.io import GPKG_DATASET_OPTIONS, provenance, remove_stale_temps
 
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -131,6 +135,7 @@ def _create(path: Path) -> None:
         pyogrio.write_dataframe(_empty_layer().rename_geometry(GEOM), tmp, layer=LAYER,
                                 driver="GPKG", geometry_type="Point",
                                 layer_options={"SPATIAL_INDEX": "YES", "FID": "fid"},
+                                dataset_options=GPKG_DATASET_OPTIONS, use_arrow=True,
                                 dataset_metadata={k: str(v) for k, v in meta.items()})
         con = sqlite3.connect(tmp)
         with con:
@@ -200,7 +205,7 @@ class GeoPackageBackend(StoreBackend):
                     chunk).fetchall())
             inserts, updates = [], []
             for r in rows:
-                params = [_sql(r.values[c]) for c in EVENT_COLUMNS] + [r.extra, r.record_hash]
+                params = [_sql(r.values[c], c) for c in EVENT_COLUMNS] + [r.extra, r.record_hash]
                 blob = point_blob(r.lon, r.lat)
                 old = existing.get(r.values["event_id"])
                 if old is None:
@@ -216,6 +221,7 @@ class GeoPackageBackend(StoreBackend):
             con.executemany(f'UPDATE "{LAYER}" SET {sets} WHERE event_id = ?', updates)
             if inserts or updates:
                 self._update_contents()
+                self._update_metadata()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -229,6 +235,28 @@ class GeoPackageBackend(StoreBackend):
             "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
             "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?", (*ext, LAYER))
 
+    def _update_metadata(self) -> None:
+        """Rewrite the dataset metadata (counts, sources, attribution, licences) to match
+        the rows as they are now, in the writing transaction (GDAL reads it as dataset
+        metadata: ``ogrinfo -so``, QGIS layer properties)."""
+        from xml.sax.saxutils import escape
+
+        from geomap.io import provenance
+
+        frame = pd.DataFrame(self.con.execute(
+            f'SELECT event_id, source FROM "{LAYER}"').fetchall(), columns=["event_id", "source"])
+        meta = store_metadata(frame, provenance)
+        items = "".join(f'    <MDI key="{escape(k)}">{escape(v)}</MDI>\n'
+                        for k, v in sorted(meta.items()))
+        xml = f"<GDALMultiDomainMetadata>\n  <Metadata>\n{items}  </Metadata>\n</GDALMultiDomainMetadata>\n"
+        row = self.con.execute(
+            "SELECT md_file_id FROM gpkg_metadata_reference WHERE reference_scope='geopackage'"
+        ).fetchone()
+        if row:
+            self.con.execute("UPDATE gpkg_metadata SET metadata=? WHERE id=?", (xml, row[0]))
+            self.con.execute("UPDATE gpkg_metadata_reference SET timestamp="
+                             "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE md_file_id=?", (row[0],))
+
     def delete(self, event_ids: Iterable[str]) -> int:
         ids = list(event_ids)
         if not ids:
@@ -241,6 +269,8 @@ class GeoPackageBackend(StoreBackend):
                 cur = self.con.execute(
                     f'DELETE FROM "{LAYER}" WHERE event_id IN ({",".join("?" * len(chunk))})', chunk)
                 n += cur.rowcount
+            if n:
+                self._update_metadata()
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -287,7 +317,26 @@ class GeoPackageBackend(StoreBackend):
             self.con.close()
 
 
-def _sql(v):
+LICENCES = {"ucdp": "CC BY 4.0 (UCDP GED)", "acled": "ACLED terms of use",
+            "text": "geomap output from news reports: each row's source_url names its report"}
+
+
+def store_metadata(frame: pd.DataFrame, provenance) -> dict[str, str]:
+    """The store's dataset metadata for its current rows (``event_id``, ``source``)."""
+    ids = frame["event_id"].astype(str)
+    origin = np.where(ids.str.startswith("ucdp:"), "ucdp",
+                      np.where(ids.str.startswith("acled:"), "acled", "text"))
+    sources = pd.Series(origin).value_counts().sort_index()
+    meta = provenance(frame, {"store": "geomap EventStore (GeoPackage)"})
+    meta["sources"] = {k: int(v) for k, v in sources.items()}
+    meta["licences"] = [LICENCES[k] for k in sources.index]
+    return {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+            for k, v in meta.items()}
+
+
+def _sql(v, column: str = ""):
     if isinstance(v, bool):
         return int(v)
+    if column in DATE_COLUMNS and v == "":
+        return None  # a GeoPackage DATE field holds NULL, not ''
     return v
