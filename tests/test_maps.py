@@ -219,7 +219,8 @@ def test_cli_map_from_article(tmp_path):
     data = _payload(out.read_text(encoding="utf-8"))
     locs = {data["strings"][i] for i in data["text"]["location"]}
     assert "Plekhovo" in locs
-    assert ["TRT World", "https://www.trtworld.com/article/18244063"] in data["sources"]
+    # outlets with the number of events citing them
+    assert ["TRT World", "https://www.trtworld.com/article/18244063", len(data["t"])] in data["sources"]
 
 
 def test_cli_errors_name_the_problem(tmp_path, capsys):
