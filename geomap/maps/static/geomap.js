@@ -365,9 +365,10 @@
               geomap.esc(str(D, "location", k) || geomap.day(D.d0[k])) + " " + geomap.esc(geomap.day(D.d0[k])) + "</button>";
           }).join(" ") + "</div>";
       }
-      self.selected = i;
+      // open first: closing the previous popup clears the selection
       self.popup = L.popup({ maxWidth: 380, className: "gm-event-popup" })
         .setLatLng(at || self.eventLatLng(i)).setContent(h).openOn(map);
+      self.selected = i;
       var el = self.popup.getElement();
       if (el) el.querySelectorAll("button[data-event]").forEach(function (b) {
         b.addEventListener("click", function () { self.openPopup(+b.getAttribute("data-event"), at, others); });
@@ -375,7 +376,11 @@
       if (self.writeHash) self.writeHash();
       return self.popup;
     };
-    map.on("popupclose", function () { self.selected = null; if (self.writeHash) self.writeHash(); });
+    map.on("popupclose", function (ev) {
+      if (ev.popup !== self.popup) return;
+      self.selected = null;
+      if (self.writeHash) self.writeHash();
+    });
     self._loaded = function () {
       if (self.ready) return;
       self.ready = true;
@@ -456,6 +461,7 @@
     if (restored && restored.ev !== undefined) self.openPopup(restored.ev);
     self.writeHash = function () { writeHash(self); };
     self.writeHash();
+    map.on("moveend", self.writeHash);
     if (self.layers.labels) {
       var places = D.labels.filter(function (l) { return l[3] === "place"; }).length;
       if (places > 25) map.getContainer().classList.add("gm-many-places");
@@ -487,8 +493,7 @@
 
   function addTitle(map, D) {
     var e = geomap.esc;
-    var h = '<button type="button" class="gm-collapse" aria-expanded="true" aria-label="Collapse the title box">▾</button>';
-    h += '<div class="gm-title-main">' + e(D.title || "") + "</div><div class=\"gm-title-body\">";
+    var h = '<div class="gm-title-main">' + e(D.title || "") + "</div><div class=\"gm-title-body\">";
     var sub = [];
     if (D.dmin !== null) sub.push(e(geomap.day(D.dmin)) + (D.dmax !== D.dmin ? " – " + e(geomap.day(D.dmax)) : ""));
     sub.push(e(D.n) + " event" + (D.n === 1 ? "" : "s"));
@@ -502,7 +507,7 @@
         return u ? '<a href="' + e(u) + '" target="_blank" rel="noopener noreferrer nofollow">' + name + "</a>" : name;
       }).join(", ") + (D.moreSources ? " and " + e(D.moreSources) + " more" : "") + "</div>";
     }
-    h += "</div>";
+    h += '</div><button type="button" class="gm-collapse" aria-expanded="true" aria-label="Collapse the title box">▾</button>';
     var ctl = control("topleft", "gm-title", h, "Map title").addTo(map);
     var div = ctl.getContainer(), btn = div.querySelector(".gm-collapse");
     btn.addEventListener("click", function () {
@@ -798,7 +803,13 @@
       var seen = {};
       (D.labels || []).forEach(function (l) {
         var name = String(l[2]);
-        if (name.toLowerCase().indexOf(s) >= 0 && !seen[name]) { seen[name] = 1; out.push({ kind: "place", name: name, lat: l[0], lon: l[1], rank: name.toLowerCase().indexOf(s) === 0 ? 0 : 1 }); }
+        var at = name.toLowerCase().indexOf(s), admin = l[3] === "oblast" || l[3] === "district";
+        // event places first, then oblasts/districts; a prefix before a substring
+        if (at >= 0 && !seen[name]) {
+          seen[name] = 1;
+          out.push({ kind: "place", name: name + (l[3] === "district" ? " (district)" : l[3] === "oblast" ? " (oblast)" : ""),
+                     place: name, lat: l[0], lon: l[1], rank: (at === 0 ? 0 : 2) + (admin ? 1 : 0) });
+        }
       });
       var fields = ["location", "actor1", "actor2", "notes", "sub_event_type", "event_id"], hit = null;
       for (var c = 0; c < D.strings.length; c++) {
@@ -811,7 +822,7 @@
             if (col && hit[col[i]]) {
               var loc = str(D, "location", i);
               out.push({ kind: "event", i: i, name: (loc || "(unnamed)") + " · " + geomap.day(D.d0[i]) + " · " + D.types[D.t[i]].name,
-                         rank: fields[k] === "location" && loc.toLowerCase().indexOf(s) === 0 ? 0 : 2 });
+                         rank: fields[k] === "location" && loc.toLowerCase().indexOf(s) === 0 ? 0.5 : 4 });
               break;
             }
           }
@@ -831,10 +842,10 @@
         self.chooseDisplay();
         // open the popup of the first visible event at that place, else name the place
         var best = -1;
-        for (var i = 0; i < D.n; i++) if (self.mask[i] && str(D, "location", i) === r.name) { best = i; break; }
+        for (var i = 0; i < D.n; i++) if (self.mask[i] && str(D, "location", i) === r.place) { best = i; break; }
         if (best >= 0) self.openPopup(best);
         else L.popup({ className: "gm-place-popup" }).setLatLng([r.lat, r.lon])
-          .setContent('<div class="gm-popup"><div class="gm-popup-title">' + geomap.esc(r.name) + "</div>no event recorded here</div>").openOn(map);
+          .setContent('<div class="gm-popup"><div class="gm-popup-title">' + geomap.esc(r.place) + "</div>no event shown here</div>").openOn(map);
       }
     }
     self.goToResult = go;
