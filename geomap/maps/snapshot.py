@@ -135,7 +135,7 @@ def render_png(data: dict, path: str | Path, *, width_in: float = 11.0, dpi: int
         if lab[3] in ("place", "context") and w <= lab[1] <= e and s <= lab[0] <= n:
             ax.annotate(lab[2], (lab[1], lab[0]), xytext=(5, 2), textcoords="offset points", fontsize=7,
                         zorder=13)
-    for k, typ in enumerate(data["types"]):
+    for typ in data["types"]:
         if typ["count"]:
             handles.insert(0, Line2D([], [], marker="o", ls="", markerfacecolor=typ["color"],
                                      markeredgecolor="#222", label=f"{typ['name']} ({typ['count']})"))
