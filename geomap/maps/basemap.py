@@ -29,6 +29,8 @@ GEOD = Geod(ellps="WGS84")
 DEFAULT_EXTENT = (31.0, 46.5, 40.5, 52.8)
 LAND_FILL = "#f4f1ea"
 BORDER_GAP_KM = 8.0  # Natural Earth outlines closer than this to the OSM RU–UA line are dropped
+CONTEXT_MARGIN_KM = 1500.0  # coarse countries around the detailed extent (zoomed-out view)
+CONTEXT_TOLERANCE_M = 5000.0
 
 
 def expand_extent(bounds, margin_km: float) -> tuple[float, float, float, float]:
@@ -117,6 +119,21 @@ def _outlines(polys: gpd.GeoDataFrame, border: gpd.GeoDataFrame, extent) -> gpd.
     return lines[~lines.geometry.is_empty]
 
 
+def context_countries(extent) -> dict | None:
+    """Coarse countries within CONTEXT_MARGIN_KM around ``extent``, outside it (fill + outline)."""
+    big = expand_extent(extent, CONTEXT_MARGIN_KM)
+    c = generalise(all_countries(), big, CONTEXT_TOLERANCE_M, ["iso_a2", "name_en"])
+    if c.empty:
+        return None
+    inner = shapely.box(*extent)
+    lines = c.geometry.boundary.difference(inner)
+    feats = gpd.GeoDataFrame({"part": ["fill"] * len(c) + ["outline"] * len(c)},
+                             geometry=list(c.geometry.values) + list(lines.values), crs=4326)
+    feats = feats[~feats.geometry.is_empty]
+    feats = feats.set_geometry(shapely.set_precision(feats.geometry.values, 1e-3, mode="pointwise"))
+    return _geojson(feats[~feats.geometry.is_empty])
+
+
 def boundary_layers(extent, *, admin2: bool = True) -> dict:
     """GeoJSON dicts (countries fill, outlines, admin1, admin2, border) for the extent."""
     from geomap import boundaries
@@ -130,6 +147,9 @@ def boundary_layers(extent, *, admin2: bool = True) -> dict:
         outlines = _outlines(c, b, extent)
         if not outlines.empty:
             out["outlines"] = _geojson(outlines)
+    far = context_countries(extent)
+    if far is not None:
+        out["context_countries"] = far
     a1 = generalise(drawing_admin1(), extent, tol, ["name_en", "adm0_a2"])
     if not a1.empty:
         out["admin1"] = _geojson(a1)

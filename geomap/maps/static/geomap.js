@@ -252,7 +252,11 @@
   }
 
   // ------------------------------------------------------------------ init
+  geomap.timings = {};
+  function mark(name) { geomap.timings[name] = Math.round(performance.now()); }
+
   geomap.init = function (map, D) {
+    mark("init");
     pane(map, "gm-base", 150);
     pane(map, "gm-boundaries", 250);
     pane(map, "gm-regions", 360);
@@ -269,6 +273,15 @@
     var self = { map: map, data: D, layers: {}, markers: [], visible: 0, filters: defaultFilters(D) };
     var B = D.boundaries || {};
     var base = L.layerGroup();
+    if (B.context_countries) {  // the rest of Europe, coarse, for the zoomed-out view
+      L.geoJSON(B.context_countries, {
+        pane: "gm-base", interactive: false,
+        style: function (f) {
+          return f.properties.part === "fill" ? { stroke: false, fillColor: "#f4f1ea", fillOpacity: 1 }
+            : { color: "#999", weight: 1, opacity: 0.7, fill: false };
+        },
+      }).addTo(base);
+    }
     if (B.countries) {
       L.geoJSON(B.countries, {
         pane: "gm-base", interactive: false,
@@ -347,6 +360,13 @@
       m.openTooltip();
     });
     self.layers.events = group;
+    function fillEvents(keep) {
+      self.pendingMarkers = null;
+      group.clearLayers();
+      if (D.cluster) group.addLayers(keep); else keep.forEach(function (m) { group.addLayer(m); });
+    }
+    group.on("add", function () { if (self.pendingMarkers) fillEvents(self.pendingMarkers); });
+    mark("markers");
     self.hex = HexGrid(self);
     self.layers.hex = self.hex.layer;
     if (D.heat && window.L.heatLayer) {
@@ -406,8 +426,10 @@
       self.visible = count;
       self.visibleByType = perType;
       if (!D.lite) {
-        group.clearLayers();
-        if (D.cluster) group.addLayers(keep); else keep.forEach(function (m) { group.addLayer(m); });
+        // a cluster group off the map checks every added marker against its queue (O(n²)):
+        // feed it when it is shown instead
+        if (D.cluster && !map.hasLayer(group)) self.pendingMarkers = keep;
+        else fillEvents(keep);
       }
       if (self.layers.regions) {
         self.layers.regions.clearLayers();
@@ -439,11 +461,13 @@
   // ------------------------------------------------------------------ finish
   geomap.finish = function (self) {
     var map = self.map, D = self.data;
+    mark("finish");
     if (D.attribution) map.attributionControl.addAttribution(geomap.esc(D.attribution));
     var title = addTitle(map, D);
     addLegend(self);
     var time = D.dmin !== null && D.dmax !== null && D.dmax > D.dmin ? addTimeControl(self) : null;
     addPanel(self);
+    mark("panel");
     addTools(self);
     // fit below the title and above the timeline/legend, so that no control covers data
     if (D.fit) {
@@ -452,12 +476,14 @@
       map.fitBounds(D.fit, { paddingTopLeft: [50, top], paddingBottomRight: [60, bottom],
                              maxZoom: D.fitMaxZoom || 11, animate: false });
     }
+    mark("controls");
     var restored = readHash(self);
     self.chooseDisplay();
     self.apply();
     if (self.syncControls) self.syncControls();
     // clusters report ready when loaded; otherwise (no clusters, or the grid shown) now
     if (!D.cluster || D.lite || !map.hasLayer(self.layers.events)) self._loaded();
+    mark("filtered");
     if (restored && restored.ev !== undefined) self.openPopup(restored.ev);
     self.writeHash = function () { writeHash(self); };
     self.writeHash();
