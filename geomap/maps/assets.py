@@ -90,6 +90,16 @@ def attach(m, online: bool) -> None:
     for name in list(header._children):
         if isinstance(header._children[name], JavascriptLink | CssLink):
             del header._children[name]
-    # raw: leaflet-measure carries its own {{ … }} templates, which Jinja must not read
-    header.add_child(Element("{% raw %}" + inline_html(online) + "{% endraw %}"),
-                     name="geomap_assets", index=0)
+    header.add_child(RawHtml(inline_html(online)), name="geomap_assets", index=0)
+
+
+class RawHtml(Element):
+    """HTML put into the page as it is: not a Jinja template (leaflet-measure carries its own
+    ``{{ … }}`` templates, and parsing ~1 MB of inlined code as Jinja takes a second)."""
+
+    def __init__(self, html: str):
+        super().__init__("")
+        self.html = html
+
+    def render(self, **kwargs) -> str:
+        return self.html

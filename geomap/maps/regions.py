@@ -31,21 +31,25 @@ def region_shapes(events: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
     if not len(idx):
         return None, reg.tolist()
     pts = gpd.GeoDataFrame({"i": idx}, geometry=gpd.points_from_xy(lon[idx], lat[idx]), crs=4326)
-    admin2 = events["admin2"].astype(object).where(events["admin2"].notna(), "").astype(str).to_numpy()[idx] if "admin2" in events.columns \
-        else np.full(len(idx), "")
+    if "admin2" in events.columns:
+        names = events["admin2"].astype(object)
+        admin2 = names.where(names.notna(), "").astype(str).to_numpy()[idx]
+    else:
+        admin2 = np.full(len(idx), "")
     layers = [("district", boundaries.admin2()[["name_en", "geometry"]]),
               ("oblast", basemap.drawing_admin1()[["name_en", "geometry"]])]
-    chosen: dict[int, tuple[str, int]] = {}
-    for kind, polys in layers:
+    has_district = np.char.str_len(np.char.strip(admin2.astype(str))) > 0
+    kind_of = np.full(len(lat), -1)  # index into layers
+    poly_of = np.full(len(lat), -1)
+    for k, (kind, polys) in enumerate(layers):
         hit = gpd.sjoin(pts, polys, predicate="within", how="inner")
         hit = hit[~hit.index.duplicated()]
-        for row, poly in zip(hit.index, hit["index_right"], strict=True):
-            k = int(pts.at[row, "i"])
-            if k in chosen:
-                continue
-            if kind == "district" and not admin2[row].strip():
-                continue  # the record names no district: the region is the oblast
-            chosen[k] = (kind, int(poly))
+        rows, poly = hit.index.to_numpy(), hit["index_right"].to_numpy()
+        ev = idx[rows]
+        # a record naming no district is known to its oblast
+        new = (kind_of[ev] < 0) & (has_district[rows] if kind == "district" else True)
+        kind_of[ev[new]], poly_of[ev[new]] = k, poly[new]
+    chosen = {int(i): (layers[kind_of[i]][0], int(poly_of[i])) for i in np.flatnonzero(kind_of >= 0)}
     if not chosen:
         return None, reg.tolist()
     keys = sorted(set(chosen.values()))
