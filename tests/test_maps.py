@@ -28,8 +28,9 @@ SRC_RE = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(https?:
 
 def _payload(html: str) -> dict:
     """The JSON the runtime is initialised with, read back from the page."""
-    m = re.search(r"geomap\.init\(\w+, (\{.*?\})\);\n", html, re.S)
-    assert m, "no geomap.init call in the page"
+    m = re.search(r'<script type="application/json" id="[\w-]+-data">(.*?)</script>', html, re.S)
+    assert m, "no geomap data element in the page"
+    assert "geomap.init(" in html
     return json.loads(m.group(1))
 
 

@@ -31,11 +31,19 @@ ESRI_TILES = ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imager
 
 
 class _Runtime(MacroElement):
-    """``geomap.init(map, data)``: builds every geomap layer in the browser."""
+    """``geomap.init(map, data)``: builds every geomap layer in the browser.
+
+    The data sit in a ``<script type="application/json">`` element: V8 parses JSON text
+    faster than the same object written as a JavaScript literal (seconds at 100k events).
+    """
 
     _template = Template("""
+{% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}-data">{{ this.data }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }}, {{ this.data }});
+var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }},
+    JSON.parse(document.getElementById({{ (this.get_name() ~ "-data")|tojson }}).textContent));
 {% endmacro %}
 """)
 

@@ -252,7 +252,7 @@
   }
 
   // ------------------------------------------------------------------ init
-  geomap.timings = {};
+  geomap.timings = { script: Math.round(performance.now()) };
   function mark(name) { geomap.timings[name] = Math.round(performance.now()); }
 
   geomap.init = function (map, D) {
@@ -326,9 +326,11 @@
       });
       self.layers.regions = rg;
     }
-    // events
-    var n = D.n, markers = new Array(n);
-    if (!D.lite) {
+    // events: canvas circle markers, made when first shown (a large set starts as the grid)
+    var n = D.n, markers = null;
+    function ensureMarkers() {
+      if (markers || D.lite) return markers;
+      markers = new Array(n);
       var renderer = L.canvas({ pane: "gm-events", padding: 0.3 });
       var gp = D.num.geo_precision;
       for (var i = 0; i < n; i++) {
@@ -339,8 +341,9 @@
           fillColor: D.types[D.t[i]].color, fillOpacity: region ? 0.25 : 0.85, gmIndex: i, gmKind: "event",
         });
       }
+      self.markers = markers;
+      return markers;
     }
-    self.markers = markers;
     var group = D.cluster
       ? L.markerClusterGroup({
           chunkedLoading: true, chunkInterval: 150, maxClusterRadius: 45,
@@ -360,8 +363,9 @@
       m.openTooltip();
     });
     self.layers.events = group;
-    function fillEvents(keep) {
+    function fillEvents(keepIdx) {
       self.pendingMarkers = null;
+      var all = ensureMarkers(), keep = keepIdx.map(function (k) { return all[k]; });
       group.clearLayers();
       if (D.cluster) group.addLayers(keep); else keep.forEach(function (m) { group.addLayer(m); });
     }
@@ -420,7 +424,7 @@
         count++;
         perType[D.t[k]]++;
         if (D.reg && D.reg[k] >= 0) { regionCount[D.reg[k]]++; continue; }
-        if (!D.lite) keep.push(markers[k]);
+        if (!D.lite) keep.push(k);
         if (self.layers.heat) heat.push([D.lat[k], D.lon[k]]);
       }
       self.visible = count;
