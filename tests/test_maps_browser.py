@@ -414,3 +414,38 @@ def test_tools_are_there_and_labelled(seed_page):
     assert page.is_hidden(".gm-title-body")
     page.click(".gm-collapse")
     assert page.is_visible(".gm-title-body")
+
+
+def test_playback_animates_to_the_last_day(seed_page):
+    lo, hi = seed_page.js("[geomapMap.data.dmin, geomapMap.data.dmax]")
+    seed_page.page.click(".gm-time-play")
+    # the window grows from the first day: Sudzha (August) first, all three at the end
+    seed_page.page.wait_for_function("geomapMap.filters.to > geomapMap.data.dmin", timeout=10_000)
+    assert seed_page.js("geomapMap.filters.from") == lo
+    seed_page.page.wait_for_function(f"geomapMap.filters.to === {hi}", timeout=60_000)
+    _wait_visible(seed_page, 3)
+
+
+def test_ged_records_can_be_coloured_by_actor(browser, tmp_path_factory):
+    from geomap.io import read_events
+
+    ged = read_events(str(Path(__file__).resolve().parent.parent
+                          / "data/events/ucdp_ged_ukraine_excerpt.csv"))
+    page = OfflinePage(browser, _save(build_map(ged, title="GED"), tmp_path_factory, "ged.html"))
+    try:
+        # the excerpt is all state-based conflict (one type), so colour by the other side
+        assert page.js("geomapMap.data.types.filter(t => t.count).length") == 1
+        page.page.click(".gm-panel-toggle")
+        page.page.select_option(".gm-f-color", "actor2")
+        page.page.select_option(".gm-f-display", "markers")
+        fills = page.js("new Set(geomapMap.markers.map(m => m.options.fillColor)).size")
+        sides = ged["actor2"].replace("", None).nunique()
+        assert sides > 1 and 2 <= fills <= min(sides, 9) + 1  # nine colours, then "other"
+        assert "Colour: actor2" in page.page.inner_text(".gm-legend")
+        assert "colour=actor2" in page.page.url
+        # titles summarise outlets with counts, not raw source_article strings
+        src = page.page.inner_text(".gm-title-src")
+        assert re.search(r"\(\d+\)", src) and not re.search(r"\d{4}-\d{2}-\d{2}", src)
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()

@@ -200,6 +200,8 @@
   }
 
   // ------------------------------------------------------------------ hex density grid
+  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
+  var OTHER_COLOR = "#7f7f7f";
   var HEX_COLORS = ["#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"];
   function HexGrid(self) {
     var map = self.map, D = self.data, group = L.featureGroup(), R = 20, SQ3 = Math.sqrt(3);
@@ -326,6 +328,33 @@
       });
       self.layers.regions = rg;
     }
+    // colours: by event type, or by another field (GED records are often all one type)
+    self.colorBy = "type";
+    self.colorTable = null;
+    self.colorOf = function (i) {
+      if (self.colorBy === "type" || !self.colorTable) return D.types[D.t[i]].color;
+      var col = D.text[self.colorBy], c = col ? self.colorTable.byCode[col[i]] : undefined;
+      return c || OTHER_COLOR;
+    };
+    self.setColorBy = function (field) {
+      self.colorBy = field === "type" || !D.text[field] ? "type" : field;
+      self.colorTable = null;
+      if (self.colorBy !== "type") {
+        var col = D.text[self.colorBy], counts = {};
+        for (var i = 0; i < n; i++) counts[col[i]] = (counts[col[i]] || 0) + 1;
+        var codes = Object.keys(counts).filter(function (c) { return D.strings[c]; })
+          .sort(function (a, b) { return counts[b] - counts[a]; }).slice(0, PALETTE.length);
+        var byCode = {}, items = [];
+        codes.forEach(function (c, k) { byCode[c] = PALETTE[k]; items.push([D.strings[c], PALETTE[k], counts[c]]); });
+        self.colorTable = { byCode: byCode, items: items };
+      }
+      if (markers) for (var m = 0; m < n; m++) {
+        var c2 = self.colorOf(m), region = D.num.geo_precision && D.num.geo_precision[m] === 3;
+        markers[m].setStyle(region ? { color: c2, fillColor: c2 } : { fillColor: c2 });
+      }
+      if (self.onColor) self.onColor();
+      if (self.mask) self.apply();
+    };
     // events: canvas circle markers, made when first shown (a large set starts as the grid)
     var n = D.n, markers = null;
     function ensureMarkers() {
@@ -335,10 +364,11 @@
       var gp = D.num.geo_precision;
       for (var i = 0; i < n; i++) {
         var region = gp && gp[i] === 3;  // only the region is known: a faint ring, not a dot
+        var col = self.colorOf(i);
         markers[i] = L.circleMarker([D.lat[i], D.lon[i]], {
-          renderer: renderer, radius: D.r[i], color: region ? D.types[D.t[i]].color : "#222",
+          renderer: renderer, radius: D.r[i], color: region ? col : "#222",
           weight: region ? 2 : 1, opacity: 0.9, dashArray: region ? "3 3" : null,
-          fillColor: D.types[D.t[i]].color, fillOpacity: region ? 0.25 : 0.85, gmIndex: i, gmKind: "event",
+          fillColor: col, fillOpacity: region ? 0.25 : 0.85, gmIndex: i, gmKind: "event",
         });
       }
       self.markers = markers;
@@ -440,8 +470,8 @@
         regionCount.forEach(function (c, r) {
           if (!c) return;
           var layer = self.regionLayers[r], t = -1;
-          for (var k2 = 0; k2 < n && t < 0; k2++) if (mask[k2] && D.reg[k2] === r) t = D.t[k2];
-          layer.setStyle({ color: D.types[t].color });
+          for (var k2 = 0; k2 < n && t < 0; k2++) if (mask[k2] && D.reg[k2] === r) t = k2;
+          layer.setStyle({ color: self.colorOf(t) });
           self.layers.regions.addLayer(layer);
         });
       }
@@ -482,6 +512,7 @@
     }
     mark("controls");
     var restored = readHash(self);
+    if (self.pendingColor) self.setColorBy(self.pendingColor);
     self.chooseDisplay();
     self.apply();
     if (self.syncControls) self.syncControls();
@@ -579,7 +610,16 @@
       });
     }
     if (D.boundaries && D.boundaries.border) h += '<div><span class="gm-line"></span>RU–UA border (OSM)</div>';
+    h += '<div class="gm-legend-colors"></div>';
     var ctl = control("bottomright", "gm-legend", h, "Legend").addTo(map);
+    var colors = ctl.getContainer().querySelector(".gm-legend-colors");
+    self.onColor = function () {
+      var T = self.colorTable;
+      colors.innerHTML = !T ? "" : '<div class="gm-legend-head">Colour: ' + e(self.colorBy.replace(/_/g, " ")) + "</div>" +
+        T.items.map(function (it) {
+          return '<div><span class="gm-dot" style="background:' + e(it[1]) + '"></span>' + e(it[0]) + " <small>(" + e(it[2]) + ")</small></div>";
+        }).join("") + '<div><span class="gm-dot" style="background:' + OTHER_COLOR + '"></span>other</div>';
+    };
     ctl.getContainer().querySelectorAll(".gm-legend-type").forEach(function (b) {
       b.addEventListener("click", function () {
         var k = +b.getAttribute("data-type"), hidden = self.filters.hidden.slice(), at = hidden.indexOf(k);
@@ -747,6 +787,11 @@
       }).join("") + "</fieldset>" +
       (D.num.confidence ? '<label class="gm-field">Confidence at least <input type="range" class="gm-f-conf" min="0" max="1" step="0.05" value="0"> <output class="gm-f-conf-out">0</output></label>' : "") +
       (verifs.length ? '<label class="gm-field">Verification <select class="gm-f-verif">' + options(verifs, "any") + "</select></label>" : "") +
+      '<label class="gm-field">Colour by <select class="gm-f-color"><option value="type">event type</option>' +
+      [["sub_event_type", "sub-type"], ["actor1", "actor 1"], ["actor2", "actor 2"], ["verification", "verification"],
+       ["source", "source"]].filter(function (f) { return D.text[f[0]]; }).map(function (f) {
+        return '<option value="' + f[0] + '">' + f[1] + "</option>";
+      }).join("") + "</select></label>" +
       '<label class="gm-field">Display <select class="gm-f-display"><option value="auto">auto (density grid when zoomed out)</option>' +
       (D.lite ? "" : '<option value="markers">markers / clusters</option>') + '<option value="hex">density grid (hexagons)</option></select></label>' +
       '<div class="gm-buttons"><button type="button" class="gm-dl-geojson">Download visible (GeoJSON)</button>' +
@@ -777,7 +822,9 @@
       return F;
     }
     var pending = null;
-    div.querySelectorAll("input:not(.gm-search), select:not(.gm-f-display)").forEach(function (el) {
+    var colorSel = q(".gm-f-color");
+    colorSel.addEventListener("change", function () { self.setColorBy(colorSel.value); });
+    div.querySelectorAll("input:not(.gm-search), select:not(.gm-f-display):not(.gm-f-color)").forEach(function (el) {
       el.addEventListener(el.tagName === "SELECT" || el.type === "checkbox" ? "change" : "input", function () {
         clearTimeout(pending);
         pending = setTimeout(function () { self.setFilters(readControls()); }, el.type === "text" || el.type === "number" ? 150 : 0);
@@ -797,6 +844,7 @@
       if (q(".gm-f-casmax") !== document.activeElement) q(".gm-f-casmax").value = has(F.casMax) ? F.casMax : "";
       if (q(".gm-f-conf")) { q(".gm-f-conf").value = F.confMin; q(".gm-f-conf-out").textContent = F.confMin; }
       display.value = self.display;
+      colorSel.value = self.colorBy;
       if (self.syncTime) self.syncTime();
       if (self.legend) self.legend.getContainer().querySelectorAll(".gm-legend-type").forEach(function (b) {
         var shown = F.hidden.indexOf(+b.getAttribute("data-type")) < 0;
@@ -988,6 +1036,7 @@
     if (has(f.to)) f.to = geomap.day(f.to);
     if (Object.keys(f).length) p.set("f", JSON.stringify(f));
     if (self.display && self.display !== "auto") p.set("display", self.display);
+    if (self.colorBy && self.colorBy !== "type") p.set("colour", self.colorBy);
     if (has(self.selected)) p.set("event", str(D, "event_id", self.selected) || "#" + self.selected);
     var hash = "#" + p.toString();
     if (location.hash !== hash) history.replaceState(null, "", hash);
@@ -1007,6 +1056,8 @@
       if (f.to) F.to = geomap.parseDay(f.to);
       self.filters = F;
     } catch (err) { /* a damaged link: keep the defaults */ }
+    var colour = p.get("colour");
+    if (colour && D.text[colour]) self.pendingColor = colour;
     var disp = p.get("display");
     if (disp === "hex" || disp === "markers") self.display = disp;
     var v = (p.get("map") || "").split("/").map(Number);
