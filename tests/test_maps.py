@@ -28,8 +28,9 @@ SRC_RE = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(https?:
 
 def _payload(html: str) -> dict:
     """The JSON the runtime is initialised with, read back from the page."""
-    m = re.search(r"geomap\.init\(\w+, (\{.*?\})\);\n", html, re.S)
-    assert m, "no geomap.init call in the page"
+    m = re.search(r'<script type="application/json" id="[\w-]+-data">(.*?)</script>', html, re.S)
+    assert m, "no geomap data element in the page"
+    assert "geomap.init(" in html
     return json.loads(m.group(1))
 
 
@@ -219,7 +220,8 @@ def test_cli_map_from_article(tmp_path):
     data = _payload(out.read_text(encoding="utf-8"))
     locs = {data["strings"][i] for i in data["text"]["location"]}
     assert "Plekhovo" in locs
-    assert ["TRT World", "https://www.trtworld.com/article/18244063"] in data["sources"]
+    # outlets with the number of events citing them
+    assert ["TRT World", "https://www.trtworld.com/article/18244063", len(data["t"])] in data["sources"]
 
 
 def test_cli_errors_name_the_problem(tmp_path, capsys):
@@ -259,3 +261,114 @@ def test_region_level_events_do_not_drive_the_view():
     (s, w), (n, e) = data["fit"]
     assert n < 51.3 and e < 35.5
     assert data["outside"] == 1 and data["n"] == 4
+
+
+# ----------------------------------------------------------------------------- honest drawing
+GED = ROOT / "data/events/ucdp_ged_ukraine_excerpt.csv"
+
+
+def _region_event() -> gpd.GeoDataFrame:
+    """The seed events plus one known only to Kursk Oblast (its centroid, precision 3)."""
+    ev = seed_events()
+    extra = ev.iloc[[3]].copy()
+    extra["event_id"], extra["location"], extra["geo_precision"] = "trt-5", "Kursk Oblast", 3
+    extra["latitude"], extra["longitude"] = 51.6, 36.1
+    extra["admin2"] = None
+    extra = extra.set_geometry(gpd.points_from_xy([36.1], [51.6]), crs=4326)
+    return gpd.GeoDataFrame(pd.concat([ev, extra], ignore_index=True), geometry="geometry", crs=4326)
+
+
+def test_popup_casualty_line_keeps_qualifier_and_claimant():
+    data = _payload(build_map(seed_events()).get_root().render())
+    lines = [data["strings"][i] for i in data["text"]["casualties"]]
+    assert lines[0] == ("at least 30 killed or wounded — claimed by Ukraine (Defence Intelligence, "
+                        "HUR), claimed")
+    assert lines[2] == ""  # Sudzha: no casualties reported
+    assert data["cas"] == [30, 0, 0]
+
+
+def test_region_level_event_is_its_region_and_never_buffered():
+    data = _payload(build_map(_region_event(), buffer_events_km=5).get_root().render())
+    k = data["reg"][3]
+    assert data["reg"][:3] == [-1, -1, -1] and k >= 0
+    region = data["regions"]["features"][k]
+    assert region["properties"]["name_en"] == "Kursk Oblast"
+    assert shapely.geometry.shape(region["geometry"]).area > 2.0  # the oblast, ~30,000 km²
+    centroid = shapely.Point(36.1, 51.6)
+    circles = [shapely.geometry.shape(f["geometry"]) for f in data["zones"]["features"]]
+    assert circles and not any(c.contains(centroid) for c in circles)
+    assert "1 region-level event not buffered" in data["zones"]["features"][0]["properties"]["label"]
+
+
+def test_ged_title_names_outlets_with_counts():
+    from geomap.io import read_events
+    from geomap.maps.payload import outlets
+
+    assert outlets('"Agence France Presse,2014-01-22,Police disperse";"UN OCHA,2014-12-31,Report"') \
+        == ["Agence France Presse", "UN OCHA"]
+    assert outlets("TRT World") == ["TRT World"]
+    ged = read_events(str(GED))
+    data = _payload(build_map(ged).get_root().render())
+    names = [s[0] for s in data["sources"]]
+    assert names and not any(re.search(r"\d{4}-\d{2}-\d{2}", s) for s in names)
+    counts = [s[2] for s in data["sources"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 1
+
+
+def test_types_outside_acled_get_their_own_colours():
+    ev = seed_events()
+    ev.loc[0, "event_type"], ev.loc[1, "event_type"] = "State-based conflict", "One-sided violence"
+    colors = {t["name"]: t["color"] for t in _payload(build_map(ev).get_root().render())["types"]}
+    assert colors["State-based conflict"] != colors["One-sided violence"]
+    assert colors["Battles"] == "#d62728"
+
+
+def test_base_map_covers_europe_and_uses_one_border_source():
+    from geomap.maps import basemap
+    from geomap.spatial.zones import _aeqd
+
+    layers = basemap.boundary_layers((14.0, 40.0, 42.0, 60.0), admin2=False)
+    isos = {f["properties"]["iso_a2"] for f in layers["countries"]["features"]}
+    assert {"PL", "MD", "RO", "SK", "HU", "BY", "LT", "LV", "EE", "RU", "UA"} <= isos
+    assert {f["properties"]["fill"] for f in layers["countries"]["features"]} == {basemap.LAND_FILL}
+    # near Sudzha: no Natural Earth outline next to the OSM border line
+    near = basemap.boundary_layers(basemap.expand_extent((35.0, 51.0, 35.6, 51.4), 60))
+    crs = _aeqd(51.2, 35.3)
+    border = gpd.GeoDataFrame.from_features(near["border"]["features"], crs=4326).to_crs(crs)
+    outlines = gpd.GeoDataFrame.from_features(near["outlines"]["features"], crs=4326).to_crs(crs)
+    gap = outlines.distance(border.union_all()).min()
+    assert gap > (basemap.BORDER_GAP_KM - 0.5) * 1000
+    # Kursk Oblast is drawn from the OSM districts, which meet the OSM border line
+    kursk = next(f for f in near["admin1"]["features"] if f["properties"]["name_en"] == "Kursk Oblast")
+    kursk_line = gpd.GeoSeries([shapely.geometry.shape(kursk["geometry"]).boundary], crs=4326).to_crs(crs)
+    sudzha_border = border.clip(gpd.GeoSeries([shapely.Point(35.27, 51.19)], crs=4326).to_crs(crs)
+                                .buffer(15_000).iloc[0])
+    assert float(sudzha_border.geometry.apply(lambda g: kursk_line.distance(g).max()).max()) < 500
+
+
+def test_lite_payload_for_huge_sets(monkeypatch):
+    from geomap.maps import payload as payload_mod
+
+    monkeypatch.setattr(payload_mod, "LITE_EVENTS", 1_000)
+    ev = synthetic_events(1_500, seed=2)
+    data, ok = payload_mod.events_payload(ev, cluster=True, low_confidence=0.5, heat=True)
+    assert data["lite"] is True and data["cluster"] is False and data["heat"] is False
+    assert data["text"] == {} and data["strings"] == [""] and data["r"] == []
+    assert len(data["lat"]) == len(data["cas"]) == len(data["t"]) == 1_500
+    assert data["d1"] is None  # one-day events: the end dates are not repeated
+    assert list(data["num"]) == ["geo_precision"]
+
+
+def test_cli_png_snapshot(tmp_path, capsys):
+    import matplotlib.image as mpimg
+
+    out = tmp_path / "kursk.png"
+    assert main(["map", str(ARTICLE), "--buffer", "51.191,35.271:10km", "--png", str(out)]) == 0
+    assert "static picture" in capsys.readouterr().err
+    img = mpimg.imread(out)
+    assert img.shape[0] > 800 and img.shape[1] > 1000
+    rgb = (img[..., :3] * 255).round().astype(int)
+    battles = np.all(np.abs(rgb - [0xD6, 0x27, 0x28]) <= 3, axis=-1)
+    assert battles.sum() > 50  # the Battles markers and chart bars are drawn
+    assert main(["map", str(ARTICLE)]) == 2
+    assert "--png" in capsys.readouterr().err

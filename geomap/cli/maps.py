@@ -44,7 +44,10 @@ def register(sub) -> None:
     m.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="event files (GeoJSON, GPKG, CSV, …) and article .txt files "
                    "(metadata from the sibling .json)")
-    m.add_argument("-o", "--output", required=True, help="HTML file to write")
+    m.add_argument("-o", "--output", help="HTML file to write")
+    m.add_argument("--png", metavar="FILE",
+                   help="also (or only) write a static picture of the map with legend, scale, "
+                   "attribution and an events-per-day chart (matplotlib, offline)")
     _zone_args(m)
     m.add_argument("--places", metavar="FILE",
                    help="context places (GeoJSON/GPKG/CSV with name + point/latitude,longitude)")
@@ -108,26 +111,37 @@ def _compute_zones(args, events):
 
 
 def _map(args) -> int:
-    from geomap.maps import build_map
+    from geomap.errors import InputError
+    from geomap.maps.build import folium_map, map_data
     from geomap.maps.inputs import load_events
 
+    if not args.output and not args.png:
+        raise InputError("give -o FILE.html and/or --png FILE.png", field="--output")
     events = load_events(args.inputs)
     buffers, ev_km, bands = _compute_zones(args, events)
     places = None
     if args.places:
         places = _read_places(args.places)
     cluster = {"auto": None, "yes": True, "no": False}[args.cluster]
-    m = build_map(events, buffers=buffers, buffer_events_km=ev_km, border_zones=bands,
-                  boundaries=not args.no_boundaries, online=args.online, title=args.title,
-                  places=places, cluster=cluster)
-    from geomap.io import atomic_open
-
-    html = m.get_root().render()
-    with atomic_open(args.output) as fh:
-        fh.write(html)
+    data = map_data(events, buffers=buffers, buffer_events_km=ev_km, border_zones=bands,
+                    boundaries=not args.no_boundaries, online=args.online, title=args.title,
+                    places=places, cluster=cluster)
     n = 0 if events is None else len(events)
-    print(f"wrote {args.output}: {n} events, {len(html) / 1e6:.2f} MB"
-          f"{' (offline, self-contained)' if not args.online else ''}", file=sys.stderr)
+    if args.png:
+        from geomap.io import atomic_path
+        from geomap.maps.snapshot import render_png
+
+        with atomic_path(args.png) as tmp:
+            render_png(data, tmp)
+        print(f"wrote {args.png}: {n} events (static picture)", file=sys.stderr)
+    if args.output:
+        from geomap.io import atomic_open
+
+        html = folium_map(data, online=args.online).get_root().render()
+        with atomic_open(args.output) as fh:
+            fh.write(html)
+        print(f"wrote {args.output}: {n} events, {len(html) / 1e6:.2f} MB"
+              f"{' (offline, self-contained)' if not args.online else ''}", file=sys.stderr)
     return 0
 
 

@@ -18,6 +18,12 @@ JS = [
      "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.1.0/dist/leaflet.markercluster.js"),
     ("heat", "leaflet.heat/leaflet-heat.js",
      "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js"),
+    ("fullscreen", "leaflet.fullscreen/Control.FullScreen.umd.js",
+     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@5.3.3/dist/Control.FullScreen.umd.js"),
+    ("minimap", "leaflet-minimap/Control.MiniMap.min.js",
+     "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.js"),
+    ("measure", "leaflet-measure/leaflet-measure.js",
+     "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.js"),
 ]
 CSS = [
     ("leaflet_css", "leaflet/leaflet.css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"),
@@ -25,6 +31,12 @@ CSS = [
      "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.1.0/dist/MarkerCluster.css"),
     ("markercluster_default_css", "leaflet.markercluster/MarkerCluster.Default.css",
      "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.1.0/dist/MarkerCluster.Default.css"),
+    ("fullscreen_css", "leaflet.fullscreen/Control.FullScreen.css",
+     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@5.3.3/dist/Control.FullScreen.css"),
+    ("minimap_css", "leaflet-minimap/Control.MiniMap.min.css",
+     "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.css"),
+    ("measure_css", "leaflet-measure/leaflet-measure.css",
+     "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.css"),
 ]
 OWN_JS, OWN_CSS = "geomap.js", "geomap.css"
 
@@ -45,9 +57,10 @@ def _data_uris(css: str, base: Path) -> str:
         if not path.is_file():
             return m.group(0)
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
+        mime = "image/svg+xml" if path.suffix == ".svg" else "image/png"
+        return f"url(data:{mime};base64,{data})"
 
-    return re.sub(r"url\((?![\"']?(?:data:|#))[\"']?([^)\"']+\.png)[\"']?\)", repl, css)
+    return re.sub(r"url\((?![\"']?(?:data:|#))[\"']?([^)\"']+\.(?:png|svg))[\"']?\)", repl, css)
 
 
 def _style(text: str, base: Path) -> str:
@@ -77,4 +90,16 @@ def attach(m, online: bool) -> None:
     for name in list(header._children):
         if isinstance(header._children[name], JavascriptLink | CssLink):
             del header._children[name]
-    header.add_child(Element(inline_html(online)), name="geomap_assets", index=0)
+    header.add_child(RawHtml(inline_html(online)), name="geomap_assets", index=0)
+
+
+class RawHtml(Element):
+    """HTML put into the page as it is: not a Jinja template (leaflet-measure carries its own
+    ``{{ … }}`` templates, and parsing ~1 MB of inlined code as Jinja takes a second)."""
+
+    def __init__(self, html: str):
+        super().__init__("")
+        self.html = html
+
+    def render(self, **kwargs) -> str:
+        return self.html

@@ -3,21 +3,34 @@
 Geometries are clipped to the data extent plus a margin, simplified as a coverage in a
 local azimuthal-equidistant projection (tolerance in metres, shared edges kept) and
 rounded to 1e-5° (about 1 m), so that a map stays small but still lines up with the data.
+
+One border source per drawing: the Russia–Ukraine border is the OpenStreetMap line; the
+Russian border oblasts are drawn from the OSM districts (``admin2``) and the Ukrainian
+ones from Minregion, which follow that line; Natural Earth country outlines are left out
+within ``BORDER_GAP_KM`` of it, and all land has one fill, so that no Natural Earth edge
+(1–6 km off near Sudzha) is drawn next to the OSM line.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Geod
 
+from geomap.paths import boundaries_dir
 from geomap.spatial.zones import _aeqd
 
 GEOD = Geod(ellps="WGS84")
 # the RU–UA border region, used when there is nothing to fit the map to
 DEFAULT_EXTENT = (31.0, 46.5, 40.5, 52.8)
-COUNTRY_FILLS = {"RU": "#f1ede6", "UA": "#fbf8ee", "BY": "#f3f3ef"}
+LAND_FILL = "#f4f1ea"
+BORDER_GAP_KM = 8.0  # Natural Earth outlines closer than this to the OSM RU–UA line are dropped
+CONTEXT_MARGIN_KM = 1500.0  # coarse countries around the detailed extent (zoomed-out view)
+CONTEXT_TOLERANCE_M = 5000.0
 
 
 def expand_extent(bounds, margin_km: float) -> tuple[float, float, float, float]:
@@ -66,25 +79,84 @@ def _geojson(gdf: gpd.GeoDataFrame) -> dict:
     return json.loads(gdf.to_json(drop_id=True))
 
 
+@lru_cache(maxsize=1)
+def all_countries() -> gpd.GeoDataFrame:
+    """RU, UA, BY (``countries.geojson``) and the rest of Europe (``europe_countries.geojson``)."""
+    from geomap import boundaries
+
+    frames = [boundaries.countries()[["iso_a2", "name_en", "geometry"]]]
+    europe = boundaries_dir() / "europe_countries.geojson"
+    if europe.exists():
+        frames.append(gpd.read_file(europe, engine="pyogrio")[["iso_a2", "name_en", "geometry"]])
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@lru_cache(maxsize=1)
+def drawing_admin1() -> gpd.GeoDataFrame:
+    """Oblasts as drawn: Russian border oblasts dissolved from the OSM districts."""
+    from geomap import boundaries
+
+    a1 = boundaries.admin1()[["name_en", "adm0_a2", "geometry"]]
+    a2 = boundaries.admin2()
+    osm = a2.dissolve(by="adm1_name_en", as_index=False)[["adm1_name_en", "geometry"]]
+    osm = osm.rename(columns={"adm1_name_en": "name_en"}).assign(adm0_a2="RU")
+    osm = osm.set_geometry(shapely.make_valid(osm.geometry.values))
+    rest = a1[~((a1["adm0_a2"] == "RU") & a1["name_en"].isin(osm["name_en"]))]
+    return gpd.GeoDataFrame(pd.concat([rest, osm[["name_en", "adm0_a2", "geometry"]]], ignore_index=True),
+                            geometry="geometry", crs=4326)
+
+
+def _outlines(polys: gpd.GeoDataFrame, border: gpd.GeoDataFrame, extent) -> gpd.GeoDataFrame:
+    """Polygon outlines without the stretches within BORDER_GAP_KM of the OSM border."""
+    w, s, e, n = extent
+    crs = _aeqd((s + n) / 2, (w + e) / 2)
+    lines = polys.set_geometry(polys.geometry.boundary).to_crs(crs)
+    if len(border):
+        gap = shapely.buffer(shapely.union_all(border.to_crs(crs).geometry.values), BORDER_GAP_KM * 1000)
+        lines = lines.set_geometry(lines.geometry.difference(gap))
+    lines = lines[~lines.geometry.is_empty].to_crs(4326)
+    lines = lines.set_geometry(shapely.set_precision(lines.geometry.values, 1e-5, mode="pointwise"))
+    return lines[~lines.geometry.is_empty]
+
+
+def context_countries(extent) -> dict | None:
+    """Coarse countries within CONTEXT_MARGIN_KM around ``extent``, outside it (fill + outline)."""
+    big = expand_extent(extent, CONTEXT_MARGIN_KM)
+    c = generalise(all_countries(), big, CONTEXT_TOLERANCE_M, ["iso_a2", "name_en"])
+    if c.empty:
+        return None
+    inner = shapely.box(*extent)
+    lines = c.geometry.boundary.difference(inner)
+    feats = gpd.GeoDataFrame({"part": ["fill"] * len(c) + ["outline"] * len(c)},
+                             geometry=list(c.geometry.values) + list(lines.values), crs=4326)
+    feats = feats[~feats.geometry.is_empty]
+    feats = feats.set_geometry(shapely.set_precision(feats.geometry.values, 1e-3, mode="pointwise"))
+    return _geojson(feats[~feats.geometry.is_empty])
+
+
 def boundary_layers(extent, *, admin2: bool = True) -> dict:
-    """GeoJSON dicts (countries, admin1, admin2, border) for the extent."""
+    """GeoJSON dicts (countries fill, outlines, admin1, admin2, border) for the extent."""
     from geomap import boundaries
 
     tol = float(np.clip(_extent_width_km(extent) / 3.0, 40.0, 1500.0))  # metres
     out: dict = {}
-    c = boundaries.countries()
-    c = generalise(c, extent, tol, ["iso_a2", "name_en"])
+    b = generalise(boundaries.ru_ua_border(), extent, min(tol / 4, 50.0), [])
+    c = generalise(all_countries(), extent, tol, ["iso_a2", "name_en"])
     if not c.empty:
-        c = c.assign(fill=c["iso_a2"].map(COUNTRY_FILLS).fillna("#f4f1ea"))
-        out["countries"] = _geojson(c)
-    a1 = generalise(boundaries.admin1(), extent, tol, ["name_en", "adm0_a2"])
+        out["countries"] = _geojson(c.assign(fill=LAND_FILL))
+        outlines = _outlines(c, b, extent)
+        if not outlines.empty:
+            out["outlines"] = _geojson(outlines)
+    far = context_countries(extent)
+    if far is not None:
+        out["context_countries"] = far
+    a1 = generalise(drawing_admin1(), extent, tol, ["name_en", "adm0_a2"])
     if not a1.empty:
         out["admin1"] = _geojson(a1)
     if admin2:
         a2 = generalise(boundaries.admin2(), extent, tol / 2, ["name_en"])
         if not a2.empty:
             out["admin2"] = _geojson(a2)
-    b = generalise(boundaries.ru_ua_border(), extent, min(tol / 4, 50.0), [])
     if not b.empty:
         out["border"] = _geojson(b)
     return out

@@ -16,24 +16,34 @@ from folium.map import Layer
 from jinja2 import Template
 
 from geomap.errors import GeomapError, InputError
-from geomap.maps import assets, basemap, payload
+from geomap.maps import assets, basemap, payload, regions
 from geomap.spatial import zones as zones_mod
 
 BUFFER_COLOR = "#1f5fa8"
 EVENT_BUFFER_COLOR = "#2a9d8f"
 BAND_COLORS = ["#d35400", "#f39c12", "#f4d03f", "#a0a0a0"]
 CLUSTER_THRESHOLD = 300
+HEX_AUTO_EVENTS = 20_000  # above this, the density grid replaces clusters when zoomed out
+HEX_MAX_ZOOM = 8  # … below this zoom
 MAX_PLACE_LABELS = 150
 ESRI_TILES = ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/"
               "tile/{z}/{y}/{x}")
 
 
 class _Runtime(MacroElement):
-    """``geomap.init(map, data)``: builds every geomap layer in the browser."""
+    """``geomap.init(map, data)``: builds every geomap layer in the browser.
+
+    The data sit in a ``<script type="application/json">`` element: V8 parses JSON text
+    faster than the same object written as a JavaScript literal (seconds at 100k events).
+    """
 
     _template = Template("""
+{% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}-data">{{ this.data }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }}, {{ this.data }});
+var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }},
+    JSON.parse(document.getElementById({{ (this.get_name() ~ "-data")|tojson }}).textContent));
 {% endmacro %}
 """)
 
@@ -224,6 +234,19 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
     -------
     folium.Map whose ``save()`` writes the HTML.
     """
+    data = map_data(events_gdf, buffers=buffers, buffer_events_km=buffer_events_km,
+                    border_zones=border_zones, boundaries=boundaries, online=online, title=title,
+                    places=places, cluster=cluster, heatmap=heatmap, labels=labels,
+                    low_confidence=low_confidence)
+    return folium_map(data, online=online, width=width, height=height)
+
+
+def map_data(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: float | None = None,
+             border_zones=None, boundaries: bool = True, online: bool = False,
+             title: str | None = None, *, places=None, cluster: bool | None = None,
+             heatmap: bool = True, labels: bool = True, low_confidence: float = 0.5) -> dict:
+    """Everything the map shows, as one JSON-ready dict (the browser runtime's input and
+    the static picture's, see :mod:`geomap.maps.snapshot`); arguments as :func:`build_map`."""
     events = events_gdf if events_gdf is not None else pd.DataFrame()
     if not isinstance(events, pd.DataFrame):
         raise InputError(f"events must be a (Geo)DataFrame, got {type(events).__name__}",
@@ -239,13 +262,23 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
     data["title"] = title or "geomap events"
     data["offline"] = not online
 
+    data["hexAuto"], data["hexZoom"] = HEX_AUTO_EVENTS, HEX_MAX_ZOOM
+    precision = np.asarray(data["num"].get("geo_precision", [None] * len(lat)), dtype=float)
+    if not data["lite"] and boundaries:
+        data["regions"], data["reg"] = regions.region_shapes(placed, lat, lon, precision)
+        if data["regions"] is None:
+            del data["regions"], data["reg"]
+
     buf = _buffers_frame(buffers, events)
     ev_buf = None
-    if buffer_events_km is not None and len(lat):
+    # a region-level event (precision 3) sits at the region's centroid: a circle around
+    # that point would claim a place the source never named, so it is not buffered
+    precise = precision != 3
+    if buffer_events_km is not None and precise.any():
         names = placed["location"].fillna("").astype(str).to_numpy() \
             if "location" in placed.columns else np.full(len(lat), "")
-        pts = gpd.GeoDataFrame({"name": np.where(names == "", "event", names)},
-                               geometry=gpd.points_from_xy(lon, lat), crs=4326)
+        pts = gpd.GeoDataFrame({"name": np.where(names == "", "event", names)[precise]},
+                               geometry=gpd.points_from_xy(lon[precise], lat[precise]), crs=4326)
         ev_buf = zones_mod.buffer_zones(pts, float(buffer_events_km),
                                         n_vertices=64 if len(lat) > 5000 else 128)
     bands = _bands_frame(border_zones)
@@ -253,7 +286,12 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
     if buf is not None and len(buf):
         zone_feats += _zones_geojson(buf, "buffer", BUFFER_COLOR)["features"]
     if ev_buf is not None and len(ev_buf):
-        zone_feats += _zones_geojson(ev_buf, "events", EVENT_BUFFER_COLOR)["features"]
+        feats = _zones_geojson(ev_buf, "events", EVENT_BUFFER_COLOR)["features"]
+        skipped = int((~precise).sum())
+        if skipped:
+            for f in feats:
+                f["properties"]["label"] += f" ({skipped} region-level event{'s' if skipped > 1 else ''} not buffered)"
+        zone_feats += feats
     if zone_feats:
         data["zones"] = {"type": "FeatureCollection", "features": zone_feats}
     if bands is not None and len(bands):
@@ -273,7 +311,7 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
     weak = (conf < low_confidence) | review
     core = ~weak if (~weak).any() else np.ones(len(lat), bool)
     # region-level locations (geo_precision 3) are centroids: fit to precise ones if any
-    region = np.asarray(data["num"].get("geo_precision", [None] * len(lat)), dtype=float) == 3
+    region = precision == 3
     if (core & ~region).any():
         core &= ~region
     fit = _fit_extent(lat[core], lon[core], [buf, ctx if ctx is None else gpd.GeoDataFrame(
@@ -296,7 +334,14 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
         data["labels"] = ((basemap.admin_labels(extent, admin2=width_km < 900) if boundaries else [])
                           + _place_labels(placed, lat, lon, ctx))
 
-    m = folium.Map(location=[(fit[1] + fit[3]) / 2, (fit[0] + fit[2]) / 2], zoom_start=8,
+    return data
+
+
+def folium_map(data: dict, *, online: bool = False, width: str = "100%",
+               height: str = "100%") -> folium.Map:
+    """The folium map of :func:`map_data`'s dict: assets, runtime and layer control."""
+    (s, w), (n, e) = data["fit"]
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=8,
                    tiles=None, control_scale=True, width=width, height=height)
     assets.attach(m, online)
     m.get_root().header.add_child(
@@ -313,13 +358,16 @@ def build_map(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: f
               ("admin2", "Districts (Russia)", True), ("border", "RU–UA border (OSM)", True),
               ("bands", "Border bands", True), ("zones", "Buffer zones", True),
               ("context", "Context places", True), ("labels", "Place labels", True),
-              ("heat", "Heat map", False), ("events", f"Events ({data['n']})", True)]
-    present = {"countries", "admin1", "admin2", "border"} & set(data.get("boundaries", {}))
-    present |= {k for k in ("bands", "zones", "context", "labels") if data.get(k)}
-    present |= {"events"} | ({"heat"} if heatmap and data["n"] else set())
+              ("regions", "Region-level events (as regions)", True),
+              ("heat", "Heat map", False), ("hex", "Density grid (hexagons)", False),
+              ("events", f"Events ({data['n']})", True)]
+    present = {"admin1", "admin2", "border"} & set(data.get("boundaries", {}))
+    present |= {"countries"} if "outlines" in data.get("boundaries", {}) else set()
+    present |= {k for k in ("bands", "zones", "context", "labels", "regions") if data.get(k)}
+    present |= {"events", "hex"} | ({"heat"} if data["n"] and data["heat"] else set())
     for key, name, show in layers:
         if key in present:
             _RuntimeLayer(runtime, key, name, show=show).add_to(m)
-    folium.LayerControl(collapsed=len(present) > 12).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)  # an icon: it must not cover data
     m.add_child(_Finish(runtime))
     return m

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from urllib.parse import urlsplit
 
 import geopandas as gpd
@@ -23,6 +24,9 @@ TYPE_COLORS = {
     "Riots": "#8c564b",
 }
 OTHER_COLOR = "#7f7f7f"
+# colours for event types outside the ACLED six (ingested records with their own types)
+EXTRA_COLORS = ["#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#8c6d31", "#843c39"]
+LITE_EVENTS = 300_000  # above this many events: no per-event text or markers, density grid only
 TEXT_FIELDS = [
     "event_id", "location", "admin2", "admin1", "country", "sub_event_type", "actor1", "actor2",
     "claimed_by", "verification", "source", "source_url", "published", "notes", "alternatives",
@@ -143,16 +147,51 @@ def casualty_total(df: pd.DataFrame) -> np.ndarray:
     return np.where(counted, total, np.nan_to_num(best, nan=0.0))
 
 
+def type_colors(names: list[str]) -> dict[str, str]:
+    """ACLED types keep their colours; other types get distinct ones (grey once they run out)."""
+    extra = iter(EXTRA_COLORS)
+    return {t: TYPE_COLORS.get(t) or (OTHER_COLOR if t == "Other / unknown" else next(extra, OTHER_COLOR))
+            for t in names}
+
+
+def casualty_texts(df: pd.DataFrame) -> pd.Series:
+    """The popup's casualty line per row (qualifiers kept), computed once per distinct record."""
+    from geomap.maps.casualty_text import casualty_text
+
+    cols = [c for c in CASUALTY_FIELDS + ["fatalities_low", "fatalities_best", "fatalities_high",
+                                          "notes", "claimed_by", "verification"] if c in df.columns]
+    out = pd.Series([""] * len(df), index=df.index, dtype=object)
+    counted = [c for c in cols if c in CASUALTY_FIELDS or c.startswith("fatalities")]
+    if not counted:
+        return out
+    has = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce") for c in counted}).notna().any(axis=1)
+    if not has.any():
+        return out
+    rows = df.loc[has, cols]
+    key = rows.astype(object).where(rows.notna(), None).astype(str)
+    groups = key.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(rows))).groupby(groups).first()
+    texts = {g: casualty_text(rows.iloc[i].to_dict()) for g, i in first.items()}
+    out.loc[has] = [texts[g] for g in groups]
+    return out
+
+
 def events_payload(gdf: pd.DataFrame, *, cluster: bool, low_confidence: float,
                    heat: bool) -> tuple[dict, np.ndarray]:
-    """Columns for the runtime and the boolean mask of rows that could be placed."""
+    """Columns for the runtime and the boolean mask of rows that could be placed.
+
+    Above ``LITE_EVENTS`` events the payload is "lite": coordinates, type, day, casualty
+    total and precision only (the map shows the density grid, not markers or popups).
+    """
     lat, lon = event_coordinates(gdf)
     ok = ~np.isnan(lat) & ~np.isnan(lon)
     df = gdf.loc[ok] if not ok.all() else gdf
     df = pd.DataFrame(df.drop(columns=[df.geometry.name]) if isinstance(df, gpd.GeoDataFrame) else df)
     n = len(df)
+    lite = n > LITE_EVENTS
     types = _text(_col(df, "event_type")).replace("", "Other / unknown")
     type_names = list(TYPE_COLORS) + sorted(set(types) - set(TYPE_COLORS))
+    colors = type_colors(type_names)
     type_index = {t: i for i, t in enumerate(type_names)}
     counts = types.value_counts()
     cas = casualty_total(df)
@@ -162,13 +201,17 @@ def events_payload(gdf: pd.DataFrame, *, cluster: bool, low_confidence: float,
     d1 = np.where(np.isnan(d1), d0, np.fmax(d1, d0))
     # one string table for every text column
     texts: dict[str, pd.Series] = {}
-    for f in TEXT_FIELDS:
+    for f in [] if lite else TEXT_FIELDS:
         if f in df.columns:
             s = _text(df[f])
             if f == "source_url":
                 s = _map_unique(s, safe_url)
             if (s != "").any():
                 texts[f] = s
+    if not lite:
+        ctext = casualty_texts(df)
+        if (ctext != "").any():
+            texts["casualties"] = ctext
     stacked = pd.concat([pd.Series([""])] + list(texts.values()), ignore_index=True)
     codes, uniques = pd.factorize(stacked, sort=False)
     text_cols, pos = {}, 1
@@ -176,36 +219,40 @@ def events_payload(gdf: pd.DataFrame, *, cluster: bool, low_confidence: float,
         text_cols[f] = codes[pos:pos + len(s)].tolist()
         pos += len(s)
     nums = {}
-    for f in INT_FIELDS:
+    for f in ["geo_precision"] if lite else INT_FIELDS:
         if f in df.columns:
             v = pd.to_numeric(df[f], errors="coerce").to_numpy(dtype=float)
             if not np.isnan(v).all():
                 nums[f] = _nullable(v)
-    if "confidence" in df.columns:
+    if "confidence" in df.columns and not lite:
         v = pd.to_numeric(df["confidence"], errors="coerce").to_numpy(dtype=float)
         if not np.isnan(v).all():
             nums["confidence"] = _nullable(v, 2)
-    if "needs_review" in df.columns:
+    if "needs_review" in df.columns and not lite:
         nr = df["needs_review"].map(lambda x: 1 if x is True or str(x).lower() in ("true", "1") else 0)
         nums["needs_review"] = nr.astype(int).tolist()
     valid_days = d0[~np.isnan(d0)]
+    digits = 4 if lite else 5  # 4 decimals: 11 m
+    same_day = bool(np.array_equal(np.nan_to_num(d0, nan=-1), np.nan_to_num(d1, nan=-1)))
     payload = {
         "n": n,
-        "lat": np.round(lat[ok], 5).tolist(),
-        "lon": np.round(lon[ok], 5).tolist(),
+        "lite": lite,
+        "lat": np.round(lat[ok], digits).tolist(),
+        "lon": np.round(lon[ok], digits).tolist(),
         "t": types.map(type_index).astype(int).tolist(),
-        "r": radius.tolist(),
+        "r": [] if lite else radius.tolist(),
+        "cas": np.round(cas).astype(int).tolist(),
         "d0": _nullable(d0),
-        "d1": _nullable(d1),
+        "d1": None if same_day else _nullable(d1),
         "dmin": int(valid_days.min()) if len(valid_days) else None,
         "dmax": int(np.nanmax(d1)) if len(valid_days) else None,
-        "types": [{"name": t, "color": TYPE_COLORS.get(t, OTHER_COLOR), "count": int(counts.get(t, 0))}
+        "types": [{"name": t, "color": colors[t], "count": int(counts.get(t, 0))}
                   for t in type_names],
         "strings": [str(u) for u in uniques],
         "text": text_cols,
         "num": nums,
-        "cluster": bool(cluster),
-        "heat": bool(heat),
+        "cluster": bool(cluster) and not lite,
+        "heat": bool(heat) and not lite,
         "lowConfidence": float(low_confidence),
         "dropped": int((~ok).sum()),
     }
@@ -217,18 +264,32 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def sources_summary(gdf: pd.DataFrame, limit: int = 3) -> tuple[list[list[str]], int]:
-    """The most frequent sources as [name, url] pairs, and how many more there are."""
+# UCDP GED's source_article: "Outlet,YYYY-MM-DD,Headline" entries joined by ";"
+_GED_ARTICLE = re.compile(r'(?:^|;)\s*"?([^,;"]+?)\s*,\s*\d{4}-\d{2}-\d{2}\s*,')
+
+
+def outlets(source: str) -> list[str]:
+    """Outlet names in one ``source`` value (GED article lists → their outlets)."""
+    source = source.strip()
+    if not source:
+        return []
+    found = _GED_ARTICLE.findall(source)
+    return list(dict.fromkeys(f.strip() for f in found)) if found else [source]
+
+
+def sources_summary(gdf: pd.DataFrame, limit: int = 4) -> tuple[list[list], int]:
+    """The most cited outlets as [name, url, events] and how many more outlets there are."""
     if not len(gdf) or "source" not in gdf.columns:
         return [], 0
     src = _text(gdf["source"])
     url = _map_unique(_text(_col(gdf, "source_url")), safe_url)
-    table = pd.DataFrame({"s": src, "u": url})
-    table = table[table["s"] != ""]
+    names = {v: outlets(v) for v in pd.unique(src)}
+    table = pd.DataFrame({"s": src.map(names), "u": url}).explode("s")
+    table = table[table["s"].notna() & (table["s"] != "")]
     if table.empty:
         return [], 0
-    # link a source only when all its rows cite the same article
+    # link an outlet only when all its rows cite the same article
     urls = table[table["u"] != ""].groupby("s")["u"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "")
     counts = table.groupby("s").size().sort_values(ascending=False, kind="stable")
-    top = [[_short(s), str(urls.get(s, ""))] for s in counts.index[:limit]]
+    top = [[_short(s), str(urls.get(s, "")), int(c)] for s, c in counts.iloc[:limit].items()]
     return top, max(len(counts) - limit, 0)
