@@ -26,7 +26,8 @@ if __package__ in (None, ""):  # run as a script: python bench/run.py
 
 from bench.common import ROOT, log
 
-BENCHMARKS = ["gazetteer", "geoparse", "spatial", "maps"]
+BENCHMARKS = ["gazetteer", "geoparse", "spatial", "maps", "text_scaling", "export_memory",
+              "events_throughput", "number_words"]
 
 
 def _fmt(v) -> str:

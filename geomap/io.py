@@ -240,7 +240,8 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
 
     out = gdf.copy()
     for col in DATE_COLUMNS:  # Arrow date32 → GeoPackage DATE fields
-        out[col] = out[col].astype(pd.ArrowDtype(pa.date32()))
+        if col in out:
+            out[col] = out[col].astype(pd.ArrowDtype(pa.date32()))
     text_meta = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                  for k, v in meta.items()}
     with atomic_path(path) as tmp:
@@ -513,16 +514,17 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     fmt = detect_format(path, format)
     gdf = _normalise(gdf)
     meta = provenance(gdf, metadata)
+    if fmt != "gpkg":  # text formats keep 'YYYY-MM-DD'; GeoPackage gets Date fields
+        gdf = gdf.copy()
+        for col in DATE_COLUMNS:
+            if col in gdf:
+                gdf[col] = iso_dates(gdf[col])
     if layout != "geomap":
         from geomap.events.layouts import to_layout
 
         gdf = to_layout(gdf, layout)
         meta["layout"] = layout
     path = Path(path)
-    if fmt != "gpkg":  # text formats keep 'YYYY-MM-DD'; GeoPackage gets Date fields
-        gdf = gdf.copy()
-        for col in DATE_COLUMNS:
-            gdf[col] = iso_dates(gdf[col])
     if fmt == "geojson":
         _write_geojson(gdf, str(path), meta)
     elif fmt == "gpkg":

@@ -28,25 +28,25 @@ def _progress(iterable: Iterable, total: int, desc: str, show: bool | None):
 
 def _fresh_gazetteer() -> None:
     """Pool initializer: never use the parent's SQLite connection in a forked child."""
-    from geomap import geoparse
     from geomap.gazetteer import Gazetteer
 
     Gazetteer._default = None
-    geoparse._default = None
 
 
 def map_documents(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 1,
-                  desc: str = "documents", progress: bool | None = None) -> list[R]:
+                  desc: str = "documents", progress: bool | None = None,
+                  initializer: Callable[[], None] = _fresh_gazetteer) -> list[R]:
     """``[func(x) for x in items]`` in input order, on ``jobs`` processes (0/None: all cores).
 
-    Each worker opens its own gazetteer connection; results come back in input order and
-    the bar advances as documents finish.
+    Each worker opens its own gazetteer connection (``initializer`` drops whatever the
+    caller's module holds on to); results come back in input order and the bar advances
+    as documents finish.
     """
     jobs = default_jobs() if not jobs else jobs
     if jobs == 1 or len(items) < 2:
         return [func(x) for x in _progress(items, len(items), desc, progress)]
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     chunk = max(1, min(8, len(items) // (jobs * 8) or 1))
-    with context.Pool(jobs, initializer=_fresh_gazetteer) as pool:
+    with context.Pool(jobs, initializer=initializer) as pool:
         results = pool.imap(func, items, chunksize=chunk)
         return list(_progress(results, len(items), desc, progress))

@@ -186,7 +186,7 @@ def _options(*path: str) -> set[str]:
 
 
 def test_distributed_shares_option_names_with_filter_and_geocode():
-    assert _options("filter") - {"--store", "-o", "--output", "--format"} <= \
+    assert _options("filter") - {"--store", "-o", "--output", "--format", "--no-csv-escape"} <= \
         _options("distributed", "filter")
     assert {"--from", "--to", "--hromada"} <= _options("distributed", "filter")
     assert {"--location-column", "--admin1-column", "--country"} <= \

@@ -171,3 +171,28 @@ def test_geoparse_many_in_parallel_matches_serial(seed_text):
     serial = [geoparse(t) for t in texts]
     assert [[m.to_dict() for m in ms] for ms in parallel] == \
         [[m.to_dict() for m in ms] for ms in serial]
+
+
+def test_parallel_workers_open_their_own_gazetteer_connection():
+    import os
+
+    from geomap.geoparse import _parser, fresh_worker, geoparse_many
+    from geomap.parallel import map_documents
+
+    geoparse("Fighting near Sudzha.")  # the parent now holds a parser and a connection
+    parent = _parser(None).gazetteer
+    assert parent.pid == os.getpid()
+    owners = map_documents(_owner_of_default_parser, ["a", "b", "c", "d"], jobs=2,
+                           initializer=fresh_worker)
+    assert all(pid != os.getpid() and ok for pid, ok in owners)
+    assert [len(m) for m in geoparse_many(["Sudzha was shelled.", "Kharkiv too."], jobs=2)] \
+        == [1, 1]
+
+
+def _owner_of_default_parser(_):
+    import os
+
+    from geomap.geoparse import _parser
+
+    gazetteer = _parser(None).gazetteer
+    return os.getpid(), gazetteer.pid == os.getpid()

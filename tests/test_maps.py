@@ -281,8 +281,8 @@ def _region_event() -> gpd.GeoDataFrame:
 def test_popup_casualty_line_keeps_qualifier_and_claimant():
     data = _payload(build_map(seed_events()).get_root().render())
     lines = [data["strings"][i] for i in data["text"]["casualties"]]
-    assert lines[0] == ("at least 30 killed or wounded — claimed by Ukraine (Defence Intelligence, "
-                        "HUR), claimed")
+    assert lines[0] == ("at least 30 killed or wounded (claimed by Ukraine (Defence Intelligence, "
+                        "HUR))")
     assert lines[2] == ""  # Sudzha: no casualties reported
     assert data["cas"] == [30, 0, 0]
 

@@ -346,7 +346,7 @@ def test_download_visible_geojson_and_csv(seed_page, tmp_path):
     props = feat["properties"]
     assert props["location"] == "Plekhovo" and props["killed_or_wounded"] == 30
     # (these notes were replaced by the script case, so no "at least" to carry over)
-    assert props["casualties"].startswith("30 killed or wounded — claimed by Ukraine")
+    assert props["casualties"].startswith("30 killed or wounded (claimed by Ukraine")
     assert props["source"] == "TRT World" and props["notes"] == XSS_NOTES  # data, not markup
     assert data["geomap"]["count"] == 1 and "OpenStreetMap" in data["geomap"]["attribution"]
     with page.expect_download() as info:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from geomap.gazetteer.index import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 
@@ -93,12 +94,12 @@ def test_an_uncreatable_cache_folder_is_one_error_line():
 def test_a_stale_index_in_an_unwritable_folder_is_one_error_line(tmp_path):
     if os.geteuid() == 0:  # root writes anywhere; the same OSError path as a read-only HOME
         home = Path("/proc/self")
-        index = home / "gazetteer-v3.sqlite"
+        index = home / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
         assert not index.exists()
     else:
         home = tmp_path / "home"
         home.mkdir()
-        con = sqlite3.connect(home / "gazetteer-v3.sqlite")
+        con = sqlite3.connect(home / f"gazetteer-v{SCHEMA_VERSION}.sqlite")
         con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         con.execute("INSERT INTO meta VALUES ('fingerprint', 'old')")
         con.commit()
@@ -111,7 +112,7 @@ def test_a_stale_index_in_an_unwritable_folder_is_one_error_line(tmp_path):
 def test_is_damaged_checks_only_a_changed_file(gazetteer, tmp_path):
     from geomap.gazetteer.index import is_damaged, mark_verified
 
-    copy = tmp_path / "gazetteer-v3.sqlite"
+    copy = tmp_path / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
     shutil.copyfile(gazetteer.path, copy)
     assert not is_damaged(copy)
     assert copy.with_suffix(".verified").exists()
@@ -133,10 +134,10 @@ def test_damaged_index_and_killed_build_leftovers_are_repaired_at_the_next_run(
     """'database disk image is malformed' mid-file: detected, rebuilt, one plain line."""
     home = tmp_path / "home"
     home.mkdir()
-    index = home / "gazetteer-v3.sqlite"
+    index = home / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
     shutil.copyfile(gazetteer.path, index)
     _corrupt_middle(index)
-    leftover = home / "gazetteer-v3.building-999999"
+    leftover = home / f"gazetteer-v{SCHEMA_VERSION}.building-999999"
     leftover.write_bytes(b"half a build")
 
     result = _cli("gazetteer", "search", "Plekhovo", "--limit", "1",
@@ -165,7 +166,7 @@ def test_damage_met_mid_query_is_one_error_and_rechecked_next_time(gazetteer, tm
     from geomap.gazetteer import Gazetteer
     from geomap.gazetteer.index import mark_verified
 
-    copy = tmp_path / "gazetteer-v3.sqlite"
+    copy = tmp_path / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
     shutil.copyfile(gazetteer.path, copy)
     page = 4096
     size = copy.stat().st_size

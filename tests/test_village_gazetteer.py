@@ -176,3 +176,26 @@ def test_a_pack_can_be_left_out(monkeypatch):
     monkeypatch.setenv(EXCLUDE_ENV, "nonsense")
     with pytest.raises(ValueError, match="unknown pack"):
         enabled_packs()
+
+
+def test_attribution_travels_with_maps_and_exports(seed_text, tmp_path):
+    import json
+
+    import geomap
+    from geomap.gazetteer.record import ATTRIBUTION
+
+    events = geomap.events_to_gdf(geomap.extract_events(seed_text, published="2024-12-16"))
+    html = geomap.build_map(events).get_root().render()
+    out = geomap.write_events(events, tmp_path / "seed.geojson")
+    meta = json.loads(out.read_text(encoding="utf-8"))["metadata"]
+    for line in ATTRIBUTION.values():
+        assert line in " ".join(meta["attribution"])
+    assert "OpenStreetMap contributors" in html and "GPL-3.0-or-later" in html
+    assert "GeoNames" in html
+
+
+def test_gazetteer_info_prints_every_attribution():
+    out = subprocess.run([sys.executable, "-m", "geomap", "gazetteer", "info"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "© OpenStreetMap contributors" in out and "GPL-3.0-or-later" in out
+    assert "GeoNames" in out and "OCHA" in out

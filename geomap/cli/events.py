@@ -131,9 +131,11 @@ def _run(args: argparse.Namespace) -> int:
             continue
         jobs.append((text, published, args.source or meta.get("outlet", "") or "",
                      meta.get("url", "") or "", meta.get("title")))
+    from geomap.geoparse import fresh_worker
     from geomap.parallel import map_documents
 
-    records = [r for rows in map_documents(_extract, jobs, jobs=args.jobs, desc="events")
+    records = [r for rows in map_documents(_extract, jobs, jobs=args.jobs, desc="events",
+                                           initializer=fresh_worker)
                for r in rows]
     if args.output:
         from geomap.events.records import events_to_gdf

@@ -284,7 +284,8 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
     layout = layout or detect_layout(table.columns)
     if layout not in ("ucdp", "acled", "geomap", "generic"):
         raise InputError(f"unknown layout {layout!r}", path=path, field="layout")
-    if layout == "geomap" and is_delimited_text(path):
+    written_by_geomap = layout == "geomap" or {"event_id", "verification"} <= set(table.columns)
+    if written_by_geomap and is_delimited_text(path):  # also --layout acled|ucdp exports
         _restore_formulas(table)
     mapping = layout_mapping(layout, table.columns)
     user = parse_columns_spec(columns)

@@ -46,6 +46,35 @@ def short_claimant(claimed_by: str) -> str:
     return who
 
 
+# a claim's qualifier (as find_casualties stores it) → how it reads before the number
+_QUALIFIER_WORDS = {"at least": "at least", "over": "more than", "about": "about",
+                    "up to": "up to", "nearly": "nearly"}
+
+
+def _counts_as_claimed(record) -> list[str]:
+    """The count columns, each with the qualifier of the claim in the notes that states it."""
+    from geomap.events.casualties import find_casualties
+
+    notes = str(_get(record, "notes") or "")
+    claims = find_casualties(notes) if notes else []
+    parts = []
+    for col, label in _COUNTS:
+        value = _get(record, col)
+        if value is None:
+            continue
+        try:
+            n = int(float(value))
+        except (TypeError, ValueError):
+            continue
+        claim = next((c for c in claims if c.category == col and c.best == n), None)
+        if claim is not None and claim.qualifier == "vague":
+            parts.append(f"{claim.number_text.lower()} {label} (counted as {n})")
+        else:
+            word = _QUALIFIER_WORDS.get(claim.qualifier, "") if claim is not None else ""
+            parts.append(f"{word} {n} {label}".strip())
+    return parts
+
+
 def casualty_summary(record) -> str:
     """Numbers of one event row as written, with claimant and verification.
 
@@ -61,8 +90,7 @@ def casualty_summary(record) -> str:
     """
     text = str(_get(record, "casualties_text") or "").strip()
     if not text:
-        parts = [f"{int(_get(record, col))} {label}" for col, label in _COUNTS
-                 if _get(record, col) is not None]
+        parts = _counts_as_claimed(record)
         if not parts and _get(record, "fatalities_best") is not None:
             low, best, high = (_get(record, f"fatalities_{k}") for k in ("low", "best", "high"))
             parts = [f"{int(best)} killed" + (f" ({int(low)}–{int(high)})" if low is not None

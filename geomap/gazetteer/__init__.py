@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import threading
 import unicodedata
@@ -104,6 +105,7 @@ class Gazetteer:
     _lock = threading.Lock()
 
     def __init__(self, path: str | Path | None = None, rebuild: bool | None = None):
+        self.pid = os.getpid()  # the process whose SQLite connection this is
         self.path = Path(path) if path else default_index_path()
         if rebuild or (rebuild is None and self._needs_build()):
             with build_lock(self.path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from geomap.gazetteer import Gazetteer
 from geomap.geoparse.mention import PlaceMention, Span
 from geomap.geoparse.recognise import Recogniser
+from geomap.parallel import map_documents
 from geomap.geoparse.resolve import Resolver
 from geomap.geoparse.textnorm import normalise_text, restore_offsets
 
@@ -65,13 +66,18 @@ def _geoparse_default(text: str) -> list[PlaceMention]:
     return _parser(None)(text)
 
 
+def fresh_worker() -> None:
+    """Pool initializer: a forked worker opens its own gazetteer and parser."""
+    global _default
+    _default = None
+    Gazetteer._default = None
+
+
 def geoparse_many(texts: list[str], jobs: int | None = None,
                   progress: bool | None = None) -> list[list[PlaceMention]]:
     """Geoparse many documents in parallel (``jobs``: processes, default all cores)."""
-    from geomap.parallel import map_documents
-
     return map_documents(_geoparse_default, list(texts), jobs=jobs, desc="geoparse",
-                         progress=progress)
+                         progress=progress, initializer=fresh_worker)
 
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:

@@ -100,7 +100,7 @@ AUXILIARIES = {"is", "was", "were", "are", "has", "have", "had", "will", "would"
 
 # Type words that follow or precede a name and make it an administrative unit.
 ADMIN_TYPE_WORDS = {
-    "oblast": "ADM1", "region": "ADM1", "province": "ADM1", "krai": "ADM1", "kray": "ADM1",
+    "oblast": "ADM1", "obl": "ADM1", "region": "ADM1", "province": "ADM1", "krai": "ADM1", "kray": "ADM1",
     "republic": "ADM1", "governorate": "ADM1", "state": "ADM1",
     "district": "ADM2", "raion": "ADM2", "rayon": "ADM2", "county": "ADM2",
     "hromada": "ADM3", "community": "ADM3", "municipality": "ADM3",

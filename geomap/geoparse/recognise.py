@@ -26,6 +26,7 @@ _DATELINE = re.compile(
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _OPENERS = ('"', "“", "‘", ":")
+_OBLAST_AFTER = re.compile(r"^\s*(?:,|\()\s*[A-Z][\w'’-]+\s+(?:Obl\b|Oblast|oblast|region|Region)")
 _SKIP = object()  # phrase consumed without producing a place
 
 
@@ -244,6 +245,15 @@ class Recogniser:
         if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
             return None
         kind = self.known(phrase)
+        last = words[-1].idx
+        nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+        if kind != "strict" and nxt is not None and nxt.lower in lx.ADMIN_TYPE_WORDS \
+                and text[words[-1].end:nxt.start].strip() == "":
+            kind = self.known(f"{phrase} {nxt.lower}") or kind  # "Shakhtarskyi district"
+            if kind == "loose":
+                kind = ""
+        elif kind == "loose" and not trigger and _OBLAST_AFTER.match(text[words[-1].end:]):
+            trigger = "oblast-after"  # "Mayorsk, Donetsk Obl": the coder names the oblast
         if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
             return None  # "The Kursk region": the article is not part of the name
         if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):

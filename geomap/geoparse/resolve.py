@@ -59,6 +59,7 @@ class Context:
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
     district_centres: list[Place] = field(default_factory=list)  # of districts not in the index
     qualifiers: dict[int, Place] = field(default_factory=dict)  # span → oblast named after it
+    local: dict[int, tuple] = field(default_factory=dict)  # span → (admin1, admin2, country) next to it
     front_sectors: dict[int, str] = field(default_factory=dict)  # span → "direction", "axis"
     # before any place is sure: each span's nearby other names' candidates
     neighbours: dict[int, list[Place]] = field(default_factory=dict)
@@ -152,8 +153,12 @@ class Resolver:
         regions = list(dict.fromkeys(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
                                      if a.admin1_code))[:3]
         for i, span in enumerate(spans):  # namesakes inside the named regions, however many
-            if chosen[i] is None and span.kind == "place" and len(cands[i]) >= self.limit:
-                for code in regions:
+            if chosen[i] is not None or span.kind != "place":
+                continue
+            ctx.local[i] = _local_hint(i, spans, text, self)
+            named = [ctx.local[i][0]] if ctx.local[i][0] else []
+            if len(cands[i]) >= self.limit or named:
+                for code in dict.fromkeys([*named, *regions]):
                     cands[i] = _merge_candidates(cands[i], self._candidates(span, admin1=code))
         # pass 2: settlements by the namesakes of their neighbours; confident ones anchor
         ctx.neighbours = _neighbour_candidates(spans, cands, chosen)
@@ -268,7 +273,7 @@ class Resolver:
 
     # -- scoring -------------------------------------------------------------
     def _score_admin(self, span: Span, cands: list[Candidate], ctx: Context) -> Scored | None:
-        want = {"ADM1": ("ADM1",), "ADM2": ("ADM2",), "ADM3": ("ADM3", "ADM2")}
+        want = {"ADM1": ("ADM1",), "ADM2": ("ADM2",), "ADM3": ("ADM3",)}
         from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
 
         level = ADMIN_TYPE_WORDS.get(span.admin_hint, "ADM1")
@@ -338,7 +343,7 @@ class Resolver:
                                   and chosen[i + 1].candidate.place.id != oblast.id):
                 continue
             inside = self._candidates(span, admin1=oblast.admin1_code)
-            if not any(not c.place.is_admin and c.score >= 0.95 for c in inside):
+            if not any(not c.place.is_admin and c.score >= 0.85 for c in inside):
                 continue
             cands[i] = _merge_candidates(cands[i], inside)
             ctx.qualifiers[i] = oblast
@@ -397,7 +402,7 @@ class Resolver:
         return None
 
     def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
-        local = _local_hint(i, spans, text, self)
+        local = ctx.local[i] if i in ctx.local else _local_hint(i, spans, text, self)
         if i in ctx.qualifiers:
             oblast = ctx.qualifiers[i]
             local = (oblast.admin1_code, local[1], oblast.country)
@@ -756,7 +761,7 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
         if not _LOCAL_GAP.match(gap):
             break
         if other.kind == "admin":
-            level = "admin1" if other.admin_hint in ("oblast", "region", "province", "krai",
+            level = "admin1" if other.admin_hint in ("oblast", "obl", "region", "province", "krai",
                                                      "republic", "state") else "admin2"
             if level == "admin1":
                 admin1 = other.text

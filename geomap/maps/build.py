@@ -325,11 +325,14 @@ def map_data(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: fl
     data["fit"] = [[fit[1], fit[0]], [fit[3], fit[2]]]
     width_km = basemap._extent_width_km(fit)
     extent = basemap.expand_extent(fit, max(60.0, 0.6 * width_km))
+    from geomap.gazetteer.record import gazetteer_attribution
+
+    data["attribution"] = gazetteer_attribution()  # places were located with it
     if boundaries:
         data["boundaries"] = basemap.boundary_layers(extent, admin2=width_km < 900)
         from geomap.boundaries import ATTRIBUTION
 
-        data["attribution"] = ATTRIBUTION
+        data["attribution"] = f"{ATTRIBUTION} · {data['attribution']}"
     if labels:
         data["labels"] = ((basemap.admin_labels(extent, admin2=width_km < 900) if boundaries else [])
                           + _place_labels(placed, lat, lon, ctx))

@@ -156,10 +156,11 @@ def type_colors(names: list[str]) -> dict[str, str]:
 
 def casualty_texts(df: pd.DataFrame) -> pd.Series:
     """The popup's casualty line per row (qualifiers kept), computed once per distinct record."""
-    from geomap.maps.casualty_text import casualty_text
+    from geomap.events.summary import casualty_summary
 
     cols = [c for c in CASUALTY_FIELDS + ["fatalities_low", "fatalities_best", "fatalities_high",
-                                          "notes", "claimed_by", "verification"] if c in df.columns]
+                                          "casualties_text", "notes", "claimed_by",
+                                          "verification"] if c in df.columns]
     out = pd.Series([""] * len(df), index=df.index, dtype=object)
     counted = [c for c in cols if c in CASUALTY_FIELDS or c.startswith("fatalities")]
     if not counted:
@@ -171,7 +172,7 @@ def casualty_texts(df: pd.DataFrame) -> pd.Series:
     key = rows.astype(object).where(rows.notna(), None).astype(str)
     groups = key.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
     first = pd.Series(np.arange(len(rows))).groupby(groups).first()
-    texts = {g: casualty_text(rows.iloc[i].to_dict()) for g, i in first.items()}
+    texts = {g: casualty_summary(rows.iloc[i].to_dict()) for g, i in first.items()}
     out.loc[has] = [texts[g] for g in groups]
     return out
 

@@ -1,0 +1,169 @@
+"""How conflict reporting names places, read the way an analyst does (issue: Resolution).
+
+Sentences are UCDP GED ``where_description`` strings (real coder text, with GED's point) or
+written in the conventions event coders and officials use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.gazetteer.index import haversine_km
+from geomap.geoparse import geoparse
+
+
+def _by_text(mentions, text):
+    found = [m for m in mentions if m.text == text]
+    assert found, [m.text for m in mentions]
+    return found[0]
+
+
+# -- "Village, Oblast" ---------------------------------------------------------------
+@pytest.mark.parametrize(("text", "village", "oblast", "lat", "lon"), [
+    # UCDP GED where_description strings with GED's coordinates
+    ("Novozvanivka, Luhansk Obl", "Novozvanivka", "Luhansk Oblast", 48.5856, 38.3567),
+    ("Starohnativka, Donetsk Obl", "Starohnativka", "Donetsk Oblast", 47.5398, 37.7788),
+    ("Novotroyitske, Donetsk Obl", "Novotroyitske", "Donetsk Oblast", 47.7171, 37.5738),
+    ("Kamyanka, Donetsk Obl", "Kamyanka", "Donetsk Oblast", 48.2453, 38.4835),
+    ("Triokhizbenka, Luhansk Obl", "Triokhizbenka", "Luhansk Oblast", 48.7533, 38.9725),
+])
+def test_ged_village_comma_oblast(text, village, oblast, lat, lon):
+    m = _by_text(geoparse(text), village)
+    assert m.place.admin1 == oblast
+    assert haversine_km(m.lat, m.lon, lat, lon) < 5
+
+
+@pytest.mark.parametrize(("text", "village", "qualifier", "oblast"), [
+    ("Russian forces shelled Yampil, Donetsk, on Tuesday.", "Yampil", "Donetsk", "Donetsk Oblast"),
+    ("A strike hit Ivanivka, Kherson, killing two.", "Ivanivka", "Kherson", "Kherson Oblast"),
+    ("A drone struck Senkivka, Chernihiv.", "Senkivka", "Chernihiv", "Chernihiv Oblast"),
+    ("Shelling was reported in Hoptivka (Kharkiv region).", "Hoptivka", "Kharkiv region",
+     "Kharkiv Oblast"),
+])
+def test_the_second_name_is_the_oblast_not_a_city(text, village, qualifier, oblast):
+    mentions = geoparse(text)
+    v = _by_text(mentions, village)
+    assert v.place.admin1 == oblast and v.precision == 1
+    assert oblast in v.reason
+    q = _by_text(mentions, qualifier)
+    assert q.role == "qualifier" and q.place.feature_code == "ADM1"  # no Donetsk-city event
+
+
+def test_a_list_of_cities_stays_a_list():
+    mentions = geoparse("Missiles hit Kyiv, Kharkiv and Odesa overnight.")
+    assert [m.role for m in mentions] == ["location"] * 3
+    assert all(m.place.feature_code.startswith("PPL") for m in mentions)
+
+
+# -- city or oblast, per mention -------------------------------------------------------
+def test_city_or_oblast_decided_per_mention():
+    text = ("The Sumy region governor said a drone hit Sumy overnight. Sumy's mayor confirmed "
+            "it; the city of Sumy was without power. The Sumy governor later spoke again.")
+    sumy = [m for m in geoparse(text) if m.text == "Sumy"]
+    assert [m.place.feature_code for m in sumy] == ["PPLA2", "PPLA2", "PPLA2", "ADM1"]
+    assert "governor" in sumy[-1].reason
+
+
+def test_region_cues_name_the_oblast():
+    text = ("Kiev's troops entered the Kursk region in August. Thousands of North Korean troops were "
+            "deployed in Kursk to push them out of the border region. The Kursk incursion stalled.")
+    kursk = [m for m in geoparse(text) if m.text == "Kursk"]
+    assert [m.place.id for m in kursk] == ["adm1:RU-KRS", "adm1:RU-KRS"]
+
+
+# -- admin chains ------------------------------------------------------------------------
+def test_admin_units_narrow_the_candidates():
+    mentions = geoparse("Two villages of the Pokrovsk district were shelled: Hrodivka and "
+                        "Novohrodivka.")
+    assert _by_text(mentions, "Pokrovsk district").place.name == "Pokrovskyi Raion"
+    for name in ("Hrodivka", "Novohrodivka"):
+        m = _by_text(mentions, name)
+        assert m.place.admin2 == "Pokrovskyi Raion", m.reason
+
+
+@pytest.mark.parametrize(("text", "name", "unit"), [
+    ("The Krasnopillia community was shelled 20 times.", "Krasnopillia community",
+     "Krasnopilska hromada"),
+    ("A guided bomb struck the Sumy hromada.", "Sumy hromada", "Sumska hromada"),
+])
+def test_hromada_names(text, name, unit):
+    m = _by_text(geoparse(text), name)
+    assert m.place.name == unit and m.place.feature_code == "ADM3" and m.role == "location"
+
+
+def test_owner_of_a_district_is_its_oblast():
+    mentions = geoparse("Belgorod's Shebekino district was shelled again.")
+    owner = _by_text(mentions, "Belgorod")
+    assert owner.role == "qualifier" and owner.place.id == "adm1:RU-BEL"
+    assert _by_text(mentions, "Shebekino district").place.admin1 == "Belgorod Oblast"
+
+
+@pytest.mark.parametrize(("text", "district", "city"), [
+    ("A missile hit Kyiv's Shevchenkivskyi district.", "Shevchenkivskyi district", "Kyiv"),
+    ("Shelling hit Donetsk's Kyivskyi district.", "Kyivskyi district", "Donetsk"),
+])
+def test_city_districts(text, district, city):
+    mentions = geoparse(text)
+    d = _by_text(mentions, district)
+    c = _by_text(mentions, city)
+    assert c.role == "qualifier"
+    assert haversine_km(d.lat, d.lon, c.lat, c.lon) < 10 and d.precision == 1
+
+
+@pytest.mark.parametrize(("text", "name", "town"), [
+    ("Russian troops are advancing in the Kupiansk direction.", "Kupiansk", "Kupyansk"),
+    ("Fighting continued on the Pokrovsk axis.", "Pokrovsk", "Pokrovsk"),
+])
+def test_front_sector_is_an_area_not_the_town(text, name, town):
+    m = _by_text(geoparse(text), name)
+    assert m.place.name == town and m.precision == 2 and "front sector" in m.reason
+
+
+def test_former_raion_in_running_text():
+    # GED: "near village Stepanivka, Shakhtarskyi district, Donetsk region" (47.927, 38.806)
+    m = _by_text(geoparse("near village Stepanivka, Shakhtarskyi district, Donetsk region"),
+                 "Stepanivka")
+    assert haversine_km(m.lat, m.lon, 47.927, 38.806) < 5
+
+
+# -- renamed places, spellings -------------------------------------------------------------
+@pytest.mark.parametrize(("old", "new"), [
+    ("Krasnoarmeysk", "Pokrovsk"), ("Dimitrov", "Myrnohrad"), ("Artemivsk", "Bakhmut"),
+    ("Dzerzhynsk", "Toretsk"), ("Kirovograd", "Kropyvnytskyi"), ("Dnipropetrovsk", "Dnipro"),
+])
+def test_renamed_places_by_the_gazetteers_alternate_names(old, new):
+    text = f"Shelling was reported in {old} in eastern Ukraine."
+    m = _by_text(geoparse(text), old)
+    assert m.place.name == new and m.place.country == "UA"
+
+
+def test_co_mentioned_names_decide_before_any_is_sure():
+    mentions = geoparse("Fighting was reported near Sudzha, Goncharovka and Martynovka.")
+    for m in mentions:
+        assert m.place.admin2 == "Sudzhansky District", m
+        assert "km from" in m.reason
+
+
+# -- recognition in general news -------------------------------------------------------------
+@pytest.mark.parametrize(("text", "span", "town"), [
+    ("Kursk Regional Hospital received the wounded.", "Kursk Regional Hospital", "Kursk"),
+    ("The Zaporizhzhia NPP lost external power.", "Zaporizhzhia NPP", "Zaporizhzhya"),
+])
+def test_facilities_are_placed_at_their_town(text, span, town):
+    m = _by_text(geoparse(text), span)
+    assert m.kind == "facility" and m.place.name == town
+    assert m.precision == 2 and m.needs_review
+
+
+def test_demonyms_name_a_place_only_where_they_mean_one():
+    assert geoparse("Russian shelling of Ukrainian villages continued.") == []
+    m = geoparse("Drones flew deep over Russian territory.")[0]
+    assert m.place.feature_code == "PCLI" and m.place.country == "RU" and m.precision == 3
+    donbas = geoparse("Fighting in the Donbas intensified.")
+    assert [m.place.id for m in donbas] == ["region:donbas"]
+    assert geoparse("Donbas fighters regrouped near the river.") == []
+
+
+def test_passive_targets_are_locations_speakers_are_metonymy():
+    mentions = geoparse("Kharkiv was shelled overnight. Moscow has said it hit military targets.")
+    assert [m.role for m in mentions] == ["location", "metonymy"]
