@@ -5,9 +5,9 @@ from __future__ import annotations
 from geomap.gazetteer import Gazetteer
 from geomap.geoparse.mention import PlaceMention, Span
 from geomap.geoparse.recognise import Recogniser
-from geomap.parallel import map_documents
 from geomap.geoparse.resolve import Resolver
 from geomap.geoparse.textnorm import normalise_text, restore_offsets
+from geomap.parallel import map_documents
 
 __all__ = ["geoparse", "geoparse_many", "resolve_name", "recognise", "PlaceMention", "Span",
            "Geoparser"]
