@@ -215,3 +215,16 @@ def test_geojson_export_is_rfc7946():
     assert shapely.LinearRing(ring).is_ccw
     back = gpd.GeoDataFrame.from_features(fc["features"], crs=4326)
     assert back.geometry.iloc[0].contains(shapely.Point(SUDZHA[1], SUDZHA[0]))
+
+
+def test_buffer_centre_given_as_lon_lat_is_an_error():
+    import pytest
+
+    from geomap.errors import InputError
+    from geomap.maps.inputs import parse_buffer
+
+    assert parse_buffer("51.19,35.27:1km")[1] == (51.19, 35.27)  # Sudzha
+    with pytest.raises(InputError, match="swapped"):
+        parse_buffer("35.27,51.19:1km")  # Sudzha as lon,lat
+    with pytest.raises(InputError, match="not a valid"):
+        parse_buffer("95,35:1km")

@@ -19,6 +19,7 @@ as alternatives.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -55,6 +56,9 @@ class Context:
     admin1: list[Place] = field(default_factory=list)  # regions named in the text
     admin2: list[Place] = field(default_factory=list)
     anchors: list[tuple[int, Place]] = field(default_factory=list)  # (span index, place)
+    _keys: list[int] = field(default_factory=list, repr=False)  # span indexes of ``anchors``
+    ranked: dict[tuple, list] = field(default_factory=dict, repr=False)  # _rank's memo
+    focus_memo: dict[tuple, list] = field(default_factory=dict, repr=False)
     sentence_of: dict[int, int] = field(default_factory=dict)  # span index → sentence
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
     district_centres: list[Place] = field(default_factory=list)  # of districts not in the index
@@ -64,13 +68,28 @@ class Context:
     # before any place is sure: each span's nearby other names' candidates
     neighbours: dict[int, list[Place]] = field(default_factory=dict)
 
+    def near(self, i: int) -> list[tuple[int, Place]]:
+        """The anchors within ``ANCHOR_WINDOW`` spans of span ``i`` (all of a row's: -1).
+
+        A long text is about many areas; its far-away parts are no context here, and the
+        window keeps resolution linear in text length.
+        """
+        if len(self.anchors) <= 2 * ANCHOR_WINDOW:
+            return self.anchors
+        if len(self._keys) != len(self.anchors):  # anchors are appended in span order
+            self._keys = [j for j, _ in self.anchors]
+        lo = bisect.bisect_left(self._keys, i - ANCHOR_WINDOW)
+        hi = bisect.bisect_right(self._keys, i + ANCHOR_WINDOW)
+        rows = bisect.bisect_left(self._keys, 0)  # a records row's anchors (-1) come first
+        return self.anchors[:rows] + self.anchors[max(lo, rows):hi]
+
     def focus_distance(self, place: Place, exclude: int) -> tuple[float, Place | None]:
         """Distance (km) to the nearest co-mentioned place of another name, and that place."""
         return self.focus_distances([place], exclude)[0]
 
     def focus_distances(self, places: list[Place], exclude: int) -> list[tuple[float, Place | None]]:
         """``focus_distance`` for many candidates at once (one vectorised haversine)."""
-        anchors = [(i, a) for i, a in self.anchors if i != exclude]
+        anchors = [(i, a) for i, a in self.near(exclude) if i != exclude]
         if not anchors or not places:
             return [(math.inf, None)] * len(places)
         lat1 = np.radians([p.lat for p in places])[:, None]
@@ -97,6 +116,10 @@ class Scored:
     confidence: float | None = None
     needs_review: bool = False
 
+    def copy(self) -> Scored:
+        return Scored(self.candidate, self.total, self.fits, list(self.reasons), self.confidence,
+                      self.needs_review)
+
 
 def _is_country(p: Place) -> bool:
     return p.feature_code in ("PCLI", "PCL", "PCLD")
@@ -113,6 +136,7 @@ class Resolver:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.limit = candidates
         self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
+        self._near_misses: dict[tuple, Scored | None] = {}
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -141,7 +165,9 @@ class Resolver:
                 if scored:
                     chosen[i] = scored
                     unit = scored.candidate.place
-                    (ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2).append(unit)
+                    units = ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2
+                    if all(u.id != unit.id for u in units):  # "Kursk region" x 1,000: once
+                        units.append(unit)
                     ctx.countries[unit.country] += 0.5
         self._oblast_qualifiers(spans, cands, chosen, ctx, text)
         self._possessive_units(spans, cands, chosen, text)
@@ -413,15 +439,29 @@ class Resolver:
                 region = local[0] or next((a.admin1_code for a in ctx.admin1), None)
                 local = (*local, self._district_centre(local[1], local[2], region))
         places = [c.place for c in cands]
-        focus = ctx.focus_distances(places, i)
-        if not any(j != i for j, _ in ctx.anchors) and i in ctx.neighbours:
-            focus = _nearest(places, ctx.neighbours[i])
+        near = [p.id for j, p in ctx.near(i) if j != i]
+        ids = tuple(p.id for p in places)
+        if not near and i in ctx.neighbours:
+            pool = ctx.neighbours[i]
+            focus = ctx.focus_memo.get((ids, id(pool)))
+            if focus is None:
+                focus = ctx.focus_memo[(ids, id(pool))] = _nearest(places, pool)
+        else:
+            focus = ctx.focus_memo.get((ids, tuple(near)))
+            if focus is None:
+                focus = ctx.focus_memo[(ids, tuple(near))] = ctx.focus_distances(places, i)
+        # a name repeated with the same context scores the same: score it once per text
+        memo_key = (span.text, span.kind, span.trigger, local[:3], bool(len(local) > 3 and local[3]),
+                    ids, frozenset(near), id(focus))
+        if memo_key in ctx.ranked:
+            return [s.copy() for s in ctx.ranked[memo_key]]
         scored = [self._score(i, span, c, ctx, local, f) for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
                 if s.candidate.score < 0.95:
                     s.total -= 0.15
         scored.sort(key=lambda s: s.total, reverse=True)
+        ctx.ranked[memo_key] = [s.copy() for s in scored]
         return scored
 
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
@@ -476,7 +516,7 @@ class Resolver:
         # co-mentioned places
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
-        inside = [a for j, a in ctx.anchors if j != i and p.is_admin and not _is_country(p)
+        inside = [a for j, a in ctx.near(i) if j != i and p.is_admin and not _is_country(p)
                   and a.admin1_code == p.admin1_code and core_name(a.name) != core_name(p.name)]
         if inside:
             total += 0.4 * weight  # the region contains co-mentioned places
@@ -534,6 +574,18 @@ class Resolver:
         spread = max(haversine_km(lat, lon, p.lat, p.lon) for p, _ in focus)
         if spread > NEAR_MISS_KM:  # the co-mentioned places are no tight focus
             return None
+        memo = (key, round(lat, 2), round(lon, 2), round(spread), tuple(c.place.id for c in cands))
+        if memo in self._near_misses:
+            hit = self._near_misses[memo]
+            return replace(hit, reasons=list(hit.reasons)) if hit else None
+        hit = self._near_miss_search(key, span, cands, siblings, focus, lat, lon, spread)
+        if len(self._near_misses) > 10_000:
+            self._near_misses.clear()
+        self._near_misses[memo] = hit
+        return replace(hit, reasons=list(hit.reasons)) if hit else None
+
+    def _near_miss_search(self, key, span, cands, siblings, focus, lat, lon,
+                          spread) -> Scored | None:
         nearby = self.gazetteer.within_ids(lat, lon, NEAR_MISS_KM + spread)
         distance = dict(nearby)
         keys = self.gazetteer.strict_names([rid for rid, _ in nearby])
@@ -658,7 +710,9 @@ class Resolver:
         return None
 
 
+ANCHOR_WINDOW = 60  # co-mentioned places count within this many names of a mention
 NEIGHBOUR_SENTENCES = 2  # names this many sentences apart can vouch for each other
+NEIGHBOUR_SPANS = 12  # ... and at most this many names either side (linear on any text)
 _NEIGHBOUR_CANDIDATES = 25
 
 
@@ -668,28 +722,29 @@ def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]],
 
     Names reported together lie together: a Sudzha among Goncharovka and Martynovka is
     the Kursk town, not the Buryat hamlet, even before any of the three is sure.  Only
-    spans within ``NEIGHBOUR_SENTENCES`` count, which keeps long texts linear.
+    names within ``NEIGHBOUR_SENTENCES`` and ``NEIGHBOUR_SPANS`` count: linear on any text.
     """
-    by_sentence: dict[int, list[int]] = {}
-    for j, span in enumerate(spans):
-        if span.kind == "place" and chosen[j] is None and cands[j]:
-            by_sentence.setdefault(span.sentence, []).append(j)
+    eligible = [j for j, span in enumerate(spans)
+                if span.kind == "place" and chosen[j] is None and cands[j]]
+    settlements = {j: [c.place for c in cands[j][:_NEIGHBOUR_CANDIDATES]
+                       if not c.place.is_admin and c.score >= 0.95] for j in eligible}
     out: dict[int, list[Place]] = {}
-    for i, span in enumerate(spans):
-        if span.kind != "place" or chosen[i] is not None or not cands[i]:
-            continue
+    pools: dict[tuple, list[Place]] = {}  # one list per set of names (repeated text shares it)
+    for k, i in enumerate(eligible):
+        span = spans[i]
         own = core_name(span.text)
         pool: dict[str, Place] = {}
-        for sentence in range(span.sentence - NEIGHBOUR_SENTENCES,
-                              span.sentence + NEIGHBOUR_SENTENCES + 1):
-            for j in by_sentence.get(sentence, ()):
-                if core_name(spans[j].text) == own:
-                    continue
-                for c in cands[j][:_NEIGHBOUR_CANDIDATES]:
-                    if not c.place.is_admin and c.score >= 0.95:
-                        pool.setdefault(c.place.id, c.place)
+        names: set[str] = set()
+        for j in eligible[max(0, k - NEIGHBOUR_SPANS):k + NEIGHBOUR_SPANS + 1]:
+            other = spans[j]
+            if abs(other.sentence - span.sentence) > NEIGHBOUR_SENTENCES or other.text in names \
+                    or core_name(other.text) == own:
+                continue
+            names.add(other.text)  # a name repeated nearby adds nothing new
+            for place in settlements[j]:
+                pool.setdefault(place.id, place)
         if pool:
-            out[i] = list(pool.values())
+            out[i] = pools.setdefault((own, tuple(sorted(names))), list(pool.values()))
     return out
 
 
@@ -708,7 +763,7 @@ def _nearest(places: list[Place], others: list[Place]) -> list[tuple[float, Plac
 
 def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
     """Settlements mentioned with this one: same sentence, else the article's main cluster."""
-    places = [(j, p) for j, p in ctx.anchors if j != i and not p.is_admin]
+    places = [(j, p) for j, p in ctx.near(i) if j != i and not p.is_admin]
     same = [p for j, p in places if j in ctx.sentence_of and ctx.sentence_of[j] == span.sentence]
     if same or not places:
         return list({p.id: p for p in same}.values())

@@ -37,9 +37,9 @@ def parse_buffer(spec: str) -> tuple[str, tuple[float, float] | None, float]:
     m = _COORD_RE.match(where)
     if m:
         lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise InputError(f"--buffer {spec!r}: {lat}, {lon} is not a latitude,longitude pair",
-                             field="--buffer")
+        from geomap.spatial.filters import check_point
+
+        check_point(lat, lon, "--buffer")  # out of range, or (lon, lat) given: an error
         return f"{lat:g}, {lon:g}", (lat, lon), radius
     return where.strip(), None, radius
 
