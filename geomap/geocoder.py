@@ -29,8 +29,8 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
 from geomap.gazetteer import Gazetteer, admin_matches
-from geomap.gazetteer.index import haversine_km
 from geomap.gazetteer.record import Candidate, Place
+from geomap.geodesy import haversine_km
 
 # A geocoding answer must be a real match of the name (exact, a transliteration key or an
 # admin "X Oblast" form) or a close typo; Gazetteer.search's fuzzy floor applies on top.

@@ -23,13 +23,12 @@ from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
-from pyproj import Geod
 
 from geomap.gazetteer.normalize import has_cyrillic, loose_key, strict_key
 from geomap.gazetteer.record import Place
 from geomap.gazetteer.translit import news_forms
+from geomap.geodesy import haversine_km
 
-_GEOD = Geod(ellps="WGS84")
 HARMONISED_COUNTRIES = ("RU", "UA", "BY")
 
 
@@ -84,7 +83,8 @@ def _name_keys(place: Place) -> set[str]:
 
 
 def _distance_km(a: Place, b: Place) -> float:
-    return _GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1000.0
+    """Great-circle km: deciding "the same place within 4 km" needs no ellipsoid."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _quality(p: Place) -> int:

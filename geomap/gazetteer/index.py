@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import os
 import sqlite3
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 from geomap.errors import GeomapError
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Place
+from geomap.geodesy import haversine_km  # noqa: F401 (re-exported)
 from geomap.paths import cache_dir, gazetteer_dir
 
 SCHEMA_VERSION = 4
@@ -170,7 +170,9 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
 
 def write_places(con: sqlite3.Connection, places: Iterable[Place], replace: bool = False) -> int:
     """Insert (or upsert by id) places and their name keys; returns the count written."""
-    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    if not replace:
+        return _append_places(con, places)
+    verb = "INSERT OR REPLACE"
     sql = f"{verb} INTO places ({', '.join(_PLACE_COLUMNS)}) VALUES ({', '.join('?' * len(_PLACE_COLUMNS))})"
     count = 0
     for place in places:
@@ -187,6 +189,41 @@ def write_places(con: sqlite3.Connection, places: Iterable[Place], replace: bool
         con.execute("INSERT INTO places_rtree VALUES (?, ?, ?, ?, ?)",
                     (rid, place.lat, place.lat, place.lon, place.lon))
         count += 1
+    return count
+
+
+def _append_places(con: sqlite3.Connection, places: Iterable[Place], batch: int = 5000) -> int:
+    """Insert new places in batches (the index build): row ids are assigned here, and a
+    place whose id is already in the index is skipped (like INSERT OR IGNORE)."""
+    seen = {r[0] for r in con.execute("SELECT id FROM places")}
+    rid = con.execute("SELECT COALESCE(MAX(rid), 0) FROM places").fetchone()[0]
+    sql = (f"INSERT INTO places (rid, {', '.join(_PLACE_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * (len(_PLACE_COLUMNS) + 1))})")
+    rows: list[tuple] = []
+    names: list[tuple] = []
+    points: list[tuple] = []
+
+    def flush() -> None:
+        con.executemany(sql, rows)
+        con.executemany("INSERT INTO names VALUES (?, ?, ?)", names)
+        con.executemany("INSERT INTO places_rtree VALUES (?, ?, ?, ?, ?)", points)
+        rows.clear()
+        names.clear()
+        points.clear()
+
+    count = 0
+    for place in places:
+        if place.id in seen:
+            continue
+        seen.add(place.id)
+        rid += 1
+        rows.append((rid, *_row(place)))
+        names.extend((k, kind, rid) for k, kind in place_keys(place))
+        points.append((rid, place.lat, place.lat, place.lon, place.lon))
+        count += 1
+        if len(rows) >= batch:
+            flush()
+    flush()
     return count
 
 
@@ -441,10 +478,3 @@ def is_damaged(path: Path) -> bool:
         mark_verified(path)
     return not ok
 
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance for ranking (geodesic distances use pyproj where it matters)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(math.sqrt(min(1.0, a)))

@@ -30,9 +30,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from geomap.gazetteer import Gazetteer, admin_matches
-from geomap.gazetteer.index import haversine_km
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
+from geomap.geodesy import haversine_km
 from geomap.geoparse.mention import PlaceMention, Span
 
 _EARTH_KM = 6371.0088
