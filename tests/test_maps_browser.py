@@ -193,6 +193,9 @@ def test_many_events_cluster_offline(browser, tmp_path_factory):
         # region-level events (a third of these) are drawn as their oblast, not as markers
         regional = page.js("(geomapMap.data.reg || []).filter(r => r >= 0).length")
         assert 0 < regional < n
+        # markercluster adds markers in chunks: on a loaded machine the last chunk lands later
+        page.page.wait_for_function("k => geomapMap.layers.events.getLayers().length === k",
+                                    arg=n - regional, timeout=30_000)
         assert page.js("geomapMap.layers.events.getLayers().length") == n - regional
         assert page.js("geomapMap.visible") == n
         clusters = page.js("document.querySelectorAll('.marker-cluster').length")
