@@ -1,7 +1,7 @@
 """Library notices (logging records) shown on stderr as plain lines.
 
 The gazetteer's first-use build logs a "start" and a "done" record; off a terminal they
-make one line (``geomap: building … (about a minute, once) … done in 58 s``).
+make one line (``geomap: building … (a minute or two, once) … done in 58 s``).
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
 
     path = path or default_index_path()
     started = time.time()
-    log.info("building the gazetteer index %s from the embedded sources (about a minute, once)",
+    log.info("building the gazetteer index %s from the embedded sources (a minute or two, once)",
              path, extra={"phase": "start", "path": str(path)})
     g = gazetteer_dir()
     admin1_codes = sources.read_admin_codes(g / "geonames" / "admin1CodesASCII.txt")

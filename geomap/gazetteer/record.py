@@ -33,8 +33,11 @@ ATTRIBUTION = {
 }
 
 
-def gazetteer_attribution() -> str:
-    """One line crediting every embedded gazetteer source."""
+def gazetteer_attribution(short: bool = False) -> str:
+    """One line crediting every embedded gazetteer source (``short``: for a map's corner)."""
+    if short:
+        return ("Gazetteer: GeoNames (CC BY 4.0) · © OpenStreetMap contributors (ODbL) · INID "
+                "settlements (GPL-3.0-or-later) · OCHA COD-AB · Wikipedia (CC BY-SA)")
     return "Gazetteer: " + "; ".join(ATTRIBUTION.values())
 
 

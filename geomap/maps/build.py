@@ -327,7 +327,7 @@ def map_data(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: fl
     extent = basemap.expand_extent(fit, max(60.0, 0.6 * width_km))
     from geomap.gazetteer.record import gazetteer_attribution
 
-    data["attribution"] = gazetteer_attribution()  # places were located with it
+    data["attribution"] = gazetteer_attribution(short=True)  # places were located with it
     if boundaries:
         data["boundaries"] = basemap.boundary_layers(extent, admin2=width_km < 900)
         from geomap.boundaries import ATTRIBUTION
