@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geomap.csvsafe import _FORMULA_START, neutralise_formula, restore_formula  # noqa: F401
 from geomap.errors import InputError
 from geomap.events.records import point_coords
 from geomap.gazetteer.record import gazetteer_attribution
@@ -250,34 +251,6 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
                                 use_arrow=True)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
-
-
-def _formula_like(text: str) -> bool:
-    core = text.lstrip("'")
-    return core[:1] in _FORMULA_START and not _NUMBER_RE.match(core)
-
-
-def neutralise_formula(value):
-    """A text cell a spreadsheet would run as a formula, prefixed with ``'`` (OWASP).
-
-    Cells starting with ``= + - @``, TAB or CR are prefixed (and, so that
-    ``restore_formula`` is exact, cells that already start with ``'`` before one of
-    them); numbers (also ``-5`` written as text) and non-text values are unchanged.
-    """
-    if isinstance(value, str) and _formula_like(value):
-        return "'" + value
-    return value
-
-
-def restore_formula(value):
-    """The inverse of ``neutralise_formula`` (for CSV files geomap wrote)."""
-    if isinstance(value, str) and value[:1] == "'" and _formula_like(value):
-        return value[1:]
-    return value
-
-
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names cannot run as formulas."""
     out = df.copy()
@@ -407,70 +380,10 @@ def _xml_id(value) -> str:
     return text if text[:1].isalpha() or text[:1] == "_" else f"e_{text}"
 
 
-def read_kml(path: str) -> tuple[pd.DataFrame, list]:
-    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) and the problems.
-
-    The file is parsed with ``defusedxml`` (no entity expansion, no external entities:
-    KML from outside is untrusted).  A placemark whose ``<coordinates>`` are not
-    ``lon,lat[,alt]`` numbers is reported and left out; the others are kept.  The frame's
-    ``_line`` column is each placemark's 1-based number in the file.
-    """
-    import html
-
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-
-    from geomap.events.tables import Problem
-
-    try:
-        tree = DET.parse(path)
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise InputError(f"not valid KML/XML: {exc}", path=path, line=line) from exc
-    except DefusedXmlException as exc:
-        raise InputError(f"refused unsafe XML ({type(exc).__name__}: entities and DTDs are not "
-                         "allowed in KML)", path=path) from None
-    rows, problems = [], []
-    number = 0
-    for pm in tree.iter():
-        if not isinstance(pm.tag, str) or not pm.tag.endswith("Placemark"):
-            continue
-        number += 1
-        row: dict = {}
-        for el in pm.iter():
-            if not isinstance(el.tag, str):
-                continue
-            if el.tag.endswith("}Data") or el.tag == "Data":
-                value = next((c.text for c in el if isinstance(c.tag, str)
-                              and c.tag.endswith("value")), None)
-                row[str(el.get("name"))] = value or ""
-            elif el.tag.endswith("SimpleData"):
-                row[str(el.get("name"))] = el.text or ""
-        if "location" not in row:
-            name = next((c.text for c in pm if isinstance(c.tag, str) and c.tag.endswith("name")),
-                        "")
-            row["location"] = html.unescape(name or "")
-        coords = next((el.text for el in pm.iter()
-                       if isinstance(el.tag, str) and el.tag.endswith("coordinates")), None)
-        if coords and coords.strip():
-            parts = coords.strip().split()[0].split(",")
-            try:
-                lon, lat = (float(v) for v in parts[:2])
-                if len(parts) not in (2, 3):
-                    raise ValueError
-            except ValueError:
-                problems.append(Problem(path, number, "coordinates",
-                                        f"placemark coordinates {coords.strip()[:80]!r} are not "
-                                        "lon,lat[,alt]; placemark skipped"))
-                continue
-            row["longitude"], row["latitude"] = parts[0], parts[1]
-        row["_line"] = number
-        rows.append(row)
-    return pd.DataFrame(rows).fillna(""), problems
-
-
 def kml_to_frame(path: str) -> pd.DataFrame:
     """Placemarks of a KML file as a DataFrame (``read_kml`` without the problems)."""
+    from geomap.events.tables import read_kml
+
     frame, _ = read_kml(path)
     return frame.drop(columns="_line", errors="ignore")
 

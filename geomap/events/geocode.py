@@ -12,6 +12,7 @@ are resolved once.  GED-style names ("Kiev city", "Donetsk town", "Luhansk airpo
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -221,8 +222,8 @@ def _load_table(source) -> tuple[pd.DataFrame, str]:
     if not os.path.exists(path):
         raise InputError("file not found", path=path)
     table = read_table(path)
-    for p in table.problems:
-        print(f"geomap: {p}", file=sys.stderr)
+    for p in table.problems:  # the CLI shows geomap's log records on stderr
+        logging.getLogger("geomap.geocode").warning("%s", p)
     bad = [r["_line"] for r in table.rows if r["_nfields"] != len(table.columns)]
     if bad:
         raise InputError(f"row has the wrong number of fields (header has {len(table.columns)})",

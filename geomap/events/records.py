@@ -40,10 +40,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
-import re
 import sys
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +62,7 @@ from geomap.events.layouts import (
 )
 from geomap.events.schema import EVENT_COLUMNS, EventRecord
 from geomap.events.tables import Problem, Table, is_delimited_text, read_table
+from geomap.values import infer_dayfirst, parse_date  # noqa: F401 (re-exported)
 
 INT_COLUMNS = [
     "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
@@ -101,83 +100,6 @@ class RecordsResult:
             f"{self.path}: {self.layout} layout, {self.total_rows} rows: {len(self.records)} "
             f"imported, {len(self.errors)} rejected, {len(self.warnings)} warnings"
         )
-
-
-# --------------------------------------------------------------------------- dates
-_MONTHS = {
-    m: i for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")], start=1) for m in names
-}
-_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")
-_NUM_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T].*)?$")
-_DMY_TEXT_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)\.?,?[ \-](\d{4})$")
-_MDY_TEXT_RE = re.compile(r"^([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
-
-
-def _mkdate(y: int, m: int, d: int) -> str | None:
-    if not 1800 <= y <= 2200:
-        return None
-    try:
-        return _dt.date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def parse_date(value, dayfirst: bool | None = None) -> str | None:
-    """An ISO date (YYYY-MM-DD) from the date formats found in event tables, else None.
-
-    Accepts ISO 8601 (with or without time), "16 May 2025", "May 16, 2025",
-    "1/22/2014 12:00:00 AM" (month first unless ``dayfirst`` or the day is > 12),
-    "16.12.2024", datetime/date/Timestamp objects.
-    """
-    if value is None:
-        return None
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
-        if pd.isna(value):
-            return None
-        return _mkdate(value.year, value.month, value.day)
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    if m := _ISO_RE.match(text):
-        return _mkdate(int(m[1]), int(m[2]), int(m[3]))
-    if m := _NUM_RE.match(text):
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        sep = text[len(m[1])]
-        first_is_day = dayfirst if dayfirst is not None else sep in ".-"
-        if a > 12 >= b:
-            first_is_day = True
-        elif b > 12 >= a:
-            first_is_day = False
-        return _mkdate(y, b, a) if first_is_day else _mkdate(y, a, b)
-    if m := _DMY_TEXT_RE.match(text):
-        month = _MONTHS.get(m[2].lower())
-        return _mkdate(int(m[3]), month, int(m[1])) if month else None
-    if m := _MDY_TEXT_RE.match(text):
-        month = _MONTHS.get(m[1].lower())
-        return _mkdate(int(m[3]), month, int(m[2])) if month else None
-    return None
-
-
-def _infer_dayfirst(values: Iterable) -> bool | None:
-    """True/False if a column's a/b/yyyy dates show which number is the day, else None."""
-    day_first = month_first = False
-    for v in values:
-        if not isinstance(v, str):
-            continue
-        m = _NUM_RE.match(v.strip())
-        if m:
-            a, b = int(m[1]), int(m[2])
-            day_first |= a > 12
-            month_first |= b > 12
-    if day_first != month_first:
-        return day_first
-    return None
 
 
 # --------------------------------------------------------------------------- values
@@ -321,7 +243,7 @@ def read_records(path, columns=None, layout: str | None = None, geocode: bool = 
 
 def _restore_formulas(table: Table) -> None:
     """Undo the formula escaping geomap applies to the CSV it writes (``'=...`` → ``=...``)."""
-    from geomap.io import restore_formula
+    from geomap.csvsafe import restore_formula
 
     for row in table.rows:
         for key, value in row.items():
@@ -339,7 +261,7 @@ def _convert_rows(table: Table, mapping: dict[str, str], layout: str, path: str,
     extra_columns = [c for c in header if c not in mapping.values() and c not in EVENT_COLUMNS
                      and not c.startswith("_")]
     required_src = {mapping[t] for t in ("event_date", "latitude", "longitude", "location") if t in mapping}
-    dayfirst = _infer_dayfirst(r.get(mapping["event_date"]) for r in table.rows)
+    dayfirst = infer_dayfirst(r.get(mapping["event_date"]) for r in table.rows)
     if dayfirst is None and layout == "ucdp":
         dayfirst = False
     id_src = mapping.get("event_id")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -341,8 +342,6 @@ def read_table(path: str, encoding: str | None = None) -> Table:
         return _read_xlsx(path)
     if ext in VECTOR_SUFFIXES:
         if ext == ".kml":
-            from geomap.io import read_kml
-
             frame, problems = read_kml(path)
             header = [c for c in frame.columns if c != "_line"]
             rows = []
@@ -354,3 +353,61 @@ def read_table(path: str, encoding: str | None = None) -> Table:
     return _read_csv(path, encoding)
 
 
+def read_kml(path: str) -> tuple[pd.DataFrame, list]:
+    """Placemarks of a KML file (ExtendedData fields + latitude/longitude) and the problems.
+
+    The file is parsed with ``defusedxml`` (no entity expansion, no external entities:
+    KML from outside is untrusted).  A placemark whose ``<coordinates>`` are not
+    ``lon,lat[,alt]`` numbers is reported and left out; the others are kept.  The frame's
+    ``_line`` column is each placemark's 1-based number in the file.
+    """
+    import html
+
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    try:
+        tree = DET.parse(path)
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"not valid KML/XML: {exc}", path=path, line=line) from exc
+    except DefusedXmlException as exc:
+        raise InputError(f"refused unsafe XML ({type(exc).__name__}: entities and DTDs are not "
+                         "allowed in KML)", path=path) from None
+    rows, problems = [], []
+    number = 0
+    for pm in tree.iter():
+        if not isinstance(pm.tag, str) or not pm.tag.endswith("Placemark"):
+            continue
+        number += 1
+        row: dict = {}
+        for el in pm.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.tag.endswith("}Data") or el.tag == "Data":
+                value = next((c.text for c in el if isinstance(c.tag, str)
+                              and c.tag.endswith("value")), None)
+                row[str(el.get("name"))] = value or ""
+            elif el.tag.endswith("SimpleData"):
+                row[str(el.get("name"))] = el.text or ""
+        if "location" not in row:
+            name = next((c.text for c in pm if isinstance(c.tag, str) and c.tag.endswith("name")),
+                        "")
+            row["location"] = html.unescape(name or "")
+        coords = next((el.text for el in pm.iter()
+                       if isinstance(el.tag, str) and el.tag.endswith("coordinates")), None)
+        if coords and coords.strip():
+            parts = coords.strip().split()[0].split(",")
+            try:
+                lon, lat = (float(v) for v in parts[:2])
+                if len(parts) not in (2, 3):
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(path, number, "coordinates",
+                                        f"placemark coordinates {coords.strip()[:80]!r} are not "
+                                        "lon,lat[,alt]; placemark skipped"))
+                continue
+            row["longitude"], row["latitude"] = parts[0], parts[1]
+        row["_line"] = number
+        rows.append(row)
+    return pd.DataFrame(rows).fillna(""), problems

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -71,8 +71,8 @@ def resolve_place(name: str) -> tuple[float, float]:
         raise InputError(f"--buffer: no good match for {name!r} in the gazetteer (best: {place.name}, "
                          f"{place.admin1}, {place.country}, score {best.score:.2f}); give "
                          "coordinates instead, e.g. 51.191,35.271:10km", field="--buffer")
-    print(f"{name} -> {place.name}, {place.admin1}, {place.country} "
-          f"({place.lat:.5f}, {place.lon:.5f})", file=sys.stderr)
+    logging.getLogger("geomap.maps").info("%s -> %s, %s, %s (%.5f, %.5f)", name, place.name,
+                                          place.admin1, place.country, place.lat, place.lon)
     return float(place.lat), float(place.lon)
 
 

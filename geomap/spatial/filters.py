@@ -385,7 +385,7 @@ def _is_coordinate_pair(place) -> bool:
 
 
 def _parse_bound(value, field: str) -> pd.Timestamp:
-    from geomap.events.records import parse_date
+    from geomap.values import parse_date
 
     iso = parse_date(value)
     if iso is None:

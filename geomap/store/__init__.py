@@ -82,8 +82,8 @@ class EventStore:
         Bounding boxes and date ranges are pushed down to the backend (spatial/date
         indexes); the other filters run on the result with ``filter_events``.
         """
-        from geomap.events.records import parse_date
         from geomap.spatial.filters import filter_events
+        from geomap.values import parse_date
 
         push = {}
         if filters.get("bbox") is not None:

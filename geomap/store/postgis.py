@@ -418,7 +418,7 @@ def _check_within(within_km) -> tuple[float, float, float]:
 
 
 def _iso(value, field: str) -> str:
-    from geomap.events.records import parse_date
+    from geomap.values import parse_date
 
     iso = parse_date(value)
     if iso is None:
