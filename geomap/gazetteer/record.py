@@ -30,6 +30,7 @@ ATTRIBUTION = {
                "(GPL-3.0-or-later, separate pack)",
     "ocha-cod": "OCHA, Ukraine COD-AB (CC BY-IGO 3.0)",
     "border-pack": "geomap border settlements pack (facts from Wikipedia, CC BY-SA)",
+    "airports": "Airports: airportsdata, Mike Borsetti and mwgg/Airports (MIT)",
 }
 
 
@@ -37,7 +38,8 @@ def gazetteer_attribution(short: bool = False) -> str:
     """One line crediting every embedded gazetteer source (``short``: for a map's corner)."""
     if short:
         return ("Gazetteer: GeoNames (CC BY 4.0) · © OpenStreetMap contributors (ODbL) · INID "
-                "settlements (GPL-3.0-or-later) · OCHA COD-AB · Wikipedia (CC BY-SA)")
+                "settlements (GPL-3.0-or-later) · OCHA COD-AB · Wikipedia (CC BY-SA) · airportsdata "
+                "(MIT)")
     return "Gazetteer: " + "; ".join(ATTRIBUTION.values())
 
 

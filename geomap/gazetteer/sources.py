@@ -7,7 +7,9 @@
 * Russian border districts (OpenStreetMap polygons), Ukrainian raions and hromadas
   (OCHA COD, with centroids);
 * the border settlements pack (``gazetteer/border_settlements.tsv``);
-* every Ukrainian settlement (OCHA COD), placed at its hromada's centroid.
+* every Ukrainian settlement (OCHA COD), placed at its hromada's centroid;
+* airports (the ``airportsdata`` package, MIT): every airport with an IATA code, and every
+  aerodrome of the war theatre (UA, RU, BY, MD), found as "Donetsk Airport" too.
 
 Records of different sources that describe the same settlement are merged later by
 ``geomap.gazetteer.build``.
@@ -290,3 +292,49 @@ def border_pack(admin1_codes: dict[str, str]) -> Iterator[Place]:
             note=f"{row['feature']}; {row['source_url']}; {row['note']}".strip("; "),
             provenance=f"point, name, district: border settlements pack, {row['source_url']}",
         )
+
+
+# Countries whose every aerodrome (military airfields without an IATA code too) is kept.
+AIRFIELD_COUNTRIES = {"UA", "RU", "BY", "MD"}
+_AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?(?:airport|airfield|air\s*base|airbase)$",
+                           re.IGNORECASE)
+
+
+def airports_file() -> Path:
+    """The airportsdata package's CSV (its change triggers an index rebuild)."""
+    import airportsdata
+
+    return Path(airportsdata.__file__).with_name("airports.csv")
+
+
+def airports() -> Iterator[Place]:
+    """Airports as facility records (feature class S, code AIRP), at the airport itself.
+
+    Besides its own name, each is found as "<City> Airport" and "<City> International
+    Airport" (how news names them: "Donetsk airport", "Kursk airport").
+    """
+    with open(airports_file(), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if not row["iata"] and row["country"] not in AIRFIELD_COUNTRIES:
+                continue
+            name, city = row["name"].strip(), row["city"].strip()
+            alts = [] if not city else [f"{city} Airport", f"{city} International Airport"]
+            if city and row["country"] in AIRFIELD_COUNTRIES:
+                alts += [f"{city} Airfield", f"{city} Air Base", f"{city} Airbase"]
+            base = _AIRPORT_TAIL.sub("", name)
+            if base and base != name and base != city:
+                alts += [f"{base} Airport", f"{base} Airfield"]
+            yield Place(
+                id=f"airport:{row['icao']}",
+                name=name,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                feature_class="S",
+                feature_code="AIRP",
+                country=row["country"],
+                source="airportsdata",
+                alternatenames=[a for a in dict.fromkeys(alts) if a != name],
+                note=f"ICAO {row['icao']}" + (f", IATA {row['iata']}" if row["iata"] else ""),
+                provenance="point, name: airportsdata (MIT)",
+            )
+
