@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.gazetteer.index import haversine_km
-from geomap.geoparse import geoparse
+from geomap.geoparse import Geoparser, geoparse
 
 
 def _by_text(mentions, text):
@@ -167,3 +167,65 @@ def test_demonyms_name_a_place_only_where_they_mean_one():
 def test_passive_targets_are_locations_speakers_are_metonymy():
     mentions = geoparse("Kharkiv was shelled overnight. Moscow has said it hit military targets.")
     assert [m.role for m in mentions] == ["location", "metonymy"]
+
+
+# -- airports are facilities the gazetteer has ---------------------------------------------
+@pytest.mark.parametrize(("text", "lat", "lon"), [
+    # UCDP GED where_description strings with GED's point for them
+    ("near Donetsk airport", 48.075, 37.725556),
+    ("Donetsk international airport", 48.075, 37.725556),
+    ("Luhansk airport", 48.417384, 39.374681),
+    # written the way news names them
+    ("A drone struck Belgorod International Airport overnight.", 50.6438, 36.5901),
+])
+def test_airports_are_placed_at_the_airport(text, lat, lon):
+    m = next(m for m in geoparse(text) if m.kind == "facility")
+    assert m.place.feature_code == "AIRP" and m.precision == 1, m
+    assert haversine_km(m.lat, m.lon, lat, lon) < 2.0, m
+    assert "ICAO" in m.reason and not m.needs_review
+
+
+def test_an_airport_the_gazetteer_lacks_falls_back_to_its_town():
+    m = _by_text(geoparse("Kursk Regional Hospital and the Sudzha Airfield were hit."),
+                 "Sudzha Airfield")
+    assert m.place.name == "Sudzha" and m.precision == 2 and m.needs_review
+
+
+# -- namesakes the text does not tell apart: the war zone first ----------------------------
+@pytest.mark.parametrize(("text", "lat", "lon"), [
+    # UCDP GED where_description strings with nothing but the name, and GED's point
+    ("Marinka", 47.941669, 37.504218),
+    ("near Pisky", 48.06087, 37.681397),
+])
+def test_bare_namesakes_resolve_to_the_war_zone(text, lat, lon):
+    m = geoparse(text)[0]
+    assert haversine_km(m.lat, m.lon, lat, lon) < 5.0, m
+    assert "war zone (Donetsk Oblast)" in m.reason and m.alternatives
+
+
+def test_the_war_zone_prior_yields_to_the_text():
+    m = _by_text(geoparse("Shelling hit Pisky, Poltava Oblast."), "Pisky")
+    assert m.place.admin1 == "Poltava Oblast"
+    # and can be turned off: then the most populous namesake (in Poltava Oblast) wins
+    assert Geoparser(theatre={})("near Pisky")[0].place.admin1 == "Poltava Oblast"
+
+
+# -- names inside names, people and common nouns are no places -----------------------------
+@pytest.mark.parametrize("text", [
+    "The Environmental Protection Agency urged farmers to comment.",  # Agency, Iowa
+    "Witnesses are asked to call Officer Robert Canto.",  # Officer, Victoria
+    "Julie Brown and Cora Kelly spoke at the Chamber of Commerce.",  # alternates of US towns
+    "Ohio Partners for Affordable Energy filed a complaint.",  # Energy, Illinois
+])
+def test_people_organisations_and_common_nouns_are_no_places(text):
+    assert [m.text for m in geoparse(text) if m.role == "location"] in ([], ["Ohio"])
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("In Kharkiv, the shelling went on all night.", "Kharkiv"),
+    ("Eastern Ukraine was hit by drones.", "Ukraine"),
+    ("Russian Troops Shell Kharkiv Overnight", "Kharkiv"),  # a Title Case headline
+    ("Fighting near Tim and Sudzha continued.", "Tim"),  # Tim, Kursk Oblast: a real town
+])
+def test_places_after_a_modifier_or_in_a_headline_stay(text, name):
+    assert name in [m.text for m in geoparse(text)]

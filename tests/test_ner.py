@@ -114,7 +114,10 @@ def test_vote_drops_people_the_automaton_took_for_places(gazetteer, ner, automat
              "According to Kelly, the suspect drove to Jordan."]
     auto = [_names(automaton.find(t)) for t in texts]
     voted = [_names(vote.find(t)) for t in texts]
-    assert {"Kelly", "Brown", "Miller", "Clark"} <= {n for names in auto for n in names}
+    # the automaton alone drops the variant names of small towns (Kelly, Brown, Miller) but
+    # still takes Clark (a town's own name) for a place; the vote drops it too
+    taken = {n for names in auto for n in names}
+    assert "Clark" in taken and not {"Kelly", "Brown", "Miller"} & taken
     assert voted == [["Gainesville"], ["Ohio"], ["Jordan"]]
 
 

@@ -16,10 +16,13 @@ __all__ = ["geoparse", "geoparse_many", "resolve_name", "recognise", "PlaceMenti
 class Geoparser:
     """Recogniser + resolver over one gazetteer (reuse it for many documents)."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None):
+    def __init__(self, gazetteer: Gazetteer | None = None,
+                 theatre: dict[str, float] | None = None):
+        """``theatre``: admin-1 code → prior among namesakes (default: the Russia-Ukraine
+        war zone, ``resolve.WAR_THEATRE``; ``{}`` turns it off)."""
         self.gazetteer = gazetteer or Gazetteer.default()
         self.recogniser = Recogniser(self.gazetteer)
-        self.resolver = Resolver(self.gazetteer, candidates=12)
+        self.resolver = Resolver(self.gazetteer, candidates=12, theatre=theatre)
 
     def _strict_name(self, word: str) -> bool:
         """Whether the gazetteer has a place under exactly this name (true-casing capitals)."""

@@ -93,6 +93,8 @@ FACILITY_WORDS = {
     "international", "military", "hydroelectric", "metallurgical", "chemical", "works",
     "combine", "terminal", "school", "lyceum", "market", "mall",
 }
+# Facility words that make a facility even in lower case ("near Donetsk airport", GED's way).
+AIRFIELD_WORDS = {"airport", "airfield", "airbase", "aerodrome"}
 # Nouns after a town's name that make it a front sector ("the Kupiansk direction").
 FRONT_SECTOR_WORDS = {"direction", "axis", "sector", "front", "salient", "bridgehead"}
 # Auxiliaries after which a participle keeps a name a location ("Kharkiv was shelled").

@@ -90,6 +90,64 @@ def _looks_like_toponym(run: list[Token]) -> bool:
         t.lower in lx.PEOPLE or t.lower in lx.TITLES for t in run)
 
 
+# Words that may stand before a place inside one capitalised run ("Eastern Ukraine").
+_PLACE_MODIFIERS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "greater", "upper", "lower", "northeast", "northwest", "southeast", "southwest",
+    "northeastern", "northwestern", "southeastern", "southwestern", "occupied", "liberated",
+    "downtown", "suburban", "rural", "mid", "far",
+}
+
+
+def _may_precede_a_place(tok: Token) -> bool:
+    """A run-initial word after which a place name still stands on its own ("In Kharkiv",
+    "Eastern Ukraine"), unlike a name's first part ("Julie Brown")."""
+    return tok.sentence_initial or tok.lower in _PLACE_MODIFIERS or tok.lower in lx.COMMON_WORDS
+
+
+def _title_case_sentences(tokens: list[Token]) -> set[int]:
+    """Sentences written in Title Case (headlines), where every word is capitalised."""
+    words: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.text[:1].isalpha():
+            count = words.setdefault(t.sentence, [0, 0])
+            count[0] += 1
+            count[1] += t.is_capitalised
+    return {s for s, (n, caps) in words.items() if n >= 4 and caps >= 0.6 * n}
+
+
+NOTABLE_POPULATION = 50_000
+ALTERNATES_COUNTRIES = {"UA", "RU", "BY"}  # settlement packs: every variant name is real
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from english_words import get_english_words_set  # 0.2 s, once
+
+    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+
+
+def is_common_noun(word: str) -> bool:
+    """A word the dictionary has in lower case only ("agency", "officer", not "Paris")."""
+    words = _english_words()
+    return word.lower() in words and word.capitalize() not in words
+
+
+def _facility_word(tokens: list[Token], j: int) -> bool:
+    """A capitalised facility word ("Nuclear", "Plant"), or an airfield word in any case
+    ("airport", "international airport", "air base")."""
+    if j >= len(tokens):
+        return False
+    tok = tokens[j]
+    if tok.lower in lx.AIRFIELD_WORDS:
+        return True
+    if tok.is_capitalised and tok.lower in lx.FACILITY_WORDS:
+        return True
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    return tok.lower in ("international", "air", "military") and nxt is not None and (
+        nxt.lower in lx.AIRFIELD_WORDS or tok.lower == "air" and nxt.lower == "base")
+
+
 class Recogniser:
     """Gazetteer-driven place-name recogniser with trigger rules."""
 
@@ -106,9 +164,33 @@ class Recogniser:
                 return kind
         return ""
 
+    @lru_cache(maxsize=100_000)  # noqa: B019 - as ``known``
+    def stands_alone(self, name: str) -> bool:
+        """Whether a bare one-word name (no trigger) is worth reading as a place.
+
+        GeoNames keeps old and variant names of small places ("Brown" for Belton,
+        "Commissioner" for McIntyre) and small places named like common nouns ("Agency",
+        "Energy"); such names in running text are people and organisations.  A name counts
+        when a record has it as its own name and is no common English noun, or has it as an
+        alternate name and is a notable place or lies in the war zone's countries (whose
+        transliterations are alternate names).
+        """
+        common = is_common_noun(name)
+        for c in self.gazetteer.search(name, limit=8, fuzzy=False):
+            p = c.place
+            notable = p.is_admin or p.population >= NOTABLE_POPULATION
+            if c.match == "exact" and (notable or not common and p.population >= 1000
+                                       or p.country in ALTERNATES_COUNTRIES):
+                return True
+            if c.match in ("alternate", "strict", "core") and (
+                    notable or p.country in ALTERNATES_COUNTRIES and not common):
+                return True
+        return False
+
     # -- main entry ----------------------------------------------------------
     def find(self, text: str) -> list[Span]:
         tokens = tokenise(text)
+        title_case = _title_case_sentences(tokens)
         spans = self._datelines(text)
         taken = {(s.start, s.end) for s in spans}
         i = 0
@@ -124,7 +206,8 @@ class Recogniser:
                     text[last_span_end:tok.start]):
                 list_trigger = ""
             trigger = self._trigger_before(tokens, i) or list_trigger
-            found, i = self._match_run(text, tokens, i, run_end, trigger)
+            found, i = self._match_run(text, tokens, i, run_end, trigger,
+                                       tok.sentence in title_case)
             for span in found:
                 if (span.start, span.end) not in taken:
                     spans.append(span)
@@ -185,12 +268,14 @@ class Recogniser:
             return "near"
         return ""
 
-    def _match_run(self, text, tokens, i, run_end, trigger) -> tuple[list[Span], int]:
+    def _match_run(self, text, tokens, i, run_end, trigger,
+                   title_case: bool = False) -> tuple[list[Span], int]:
         run = tokens[i:run_end]
         if self._is_person(tokens, i, run):
             return [], run_end
         spans = []
         k = 0
+        placed = 0  # tokens of the run before k that belong to a place (or may precede one)
         while k < len(run):
             matched = False
             for n in range(min(self.max_words, len(run) - k), 0, -1):
@@ -201,10 +286,16 @@ class Recogniser:
                     matched = True
                     break
                 if span is not None:
-                    spans.append(span)
+                    # a name inside a longer capitalised name is part of it ("Environmental
+                    # Protection Agency", "Julie Brown", "Cora Kelly Elementary School")
+                    if placed == k or title_case:
+                        spans.append(span)
+                        placed = k + n
                     k += n
                     matched = True
                     break
+            if not matched and placed == k and _may_precede_a_place(run[k]):
+                placed = k + 1
             if not matched:
                 k += 1
         if not spans and trigger and not self._excluded(run[0]) and (
@@ -256,6 +347,10 @@ class Recogniser:
             trigger = "oblast-after"  # "Mayorsk, Donetsk Obl": the coder names the oblast
         if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
             return None  # "The Kursk region": the article is not part of the name
+        followed = nxt is not None and (nxt.lower in lx.ADMIN_TYPE_WORDS or nxt.lower in
+                                        lx.FRONT_SECTOR_WORDS or _facility_word(tokens, last + 1))
+        if len(words) == 1 and not trigger and not followed and not self.stands_alone(phrase):
+            return None  # "Agency", "Brown": see stands_alone ("Sumy hromada" needs no check)
         if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):
             return None  # a transliteration guess needs a trigger or a multi-word name
         if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
@@ -287,12 +382,12 @@ class Recogniser:
             end = nxt.end
             last += 1
             nxt = tokens[last + 1] if last + 1 < len(tokens) else None
-        elif nxt is not None and nxt.is_capitalised and nxt.lower in lx.FACILITY_WORDS \
-                and text[end:nxt.start].strip() == "":
+        elif nxt is not None and text[end:nxt.start].strip() == "" \
+                and _facility_word(tokens, last + 1):
             kind = "facility"
             j = last + 1
-            while j < len(tokens) and tokens[j].is_capitalised and (
-                    tokens[j].lower in lx.FACILITY_WORDS) and tokens[j].sentence == words[0].sentence:
+            while j < len(tokens) and _facility_word(tokens, j) \
+                    and tokens[j].sentence == words[0].sentence:
                 j += 1
             end = tokens[j - 1].end
         if words[-1].possessive and nxt is not None and nxt.lower in lx.ACTOR_NOUNS:

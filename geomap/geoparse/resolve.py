@@ -46,6 +46,15 @@ _TINY_PLACE = 5_000
 _SCORES_EXACTISH = 0.97  # exact name or one of the record's alternate names
 # admin units carry no population; weigh them like a large place of their level
 _ADMIN_PRIOR = {"PCLI": 0.12, "ADM1": 0.1, "ADM2": 0.07, "ADM3": 0.05}
+# Where the Russia-Ukraine war's events are: an analyst's prior among namesakes the text
+# does not tell apart ("shelling near Pisky" is Pisky, Donetsk Oblast).  Front-line oblasts
+# weigh more than the border and rear ones; never enough to beat a named region or a
+# co-mentioned place.  ``Resolver(theatre={})`` turns it off.
+WAR_THEATRE = {
+    **dict.fromkeys(("UA-14", "UA-09", "UA-23", "UA-65", "UA-63"), 0.12),  # the front
+    **dict.fromkeys(("UA-59", "UA-74", "UA-43", "UA-40", "UA-48", "UA-12",
+                     "RU-KRS", "RU-BEL", "RU-BRY"), 0.06),  # border, Crimea, the rear
+}
 
 
 @dataclass
@@ -132,9 +141,11 @@ def _admin_precision(p: Place) -> int:
 class Resolver:
     """Turns spans into ``PlaceMention`` objects using one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, candidates: int = 25):
+    def __init__(self, gazetteer: Gazetteer | None = None, candidates: int = 25,
+                 theatre: dict[str, float] | None = None):
         self.gazetteer = gazetteer or Gazetteer.default()
         self.limit = candidates
+        self.theatre = WAR_THEATRE if theatre is None else theatre
         self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
         self._near_misses: dict[tuple, Scored | None] = {}
 
@@ -201,7 +212,7 @@ class Resolver:
                 best = next((s for s in scored if s.fits), None)
                 if best is not None:
                     chosen[i] = best
-                    best.reasons.append(_margin_reason(scored))
+                    best.reasons.append(_margin_reason(scored, self.theatre))
                     _set_confidence(best, scored)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
@@ -242,7 +253,7 @@ class Resolver:
         scored.sort(key=lambda s: s.total, reverse=True)
         best = scored[0] if scored and scored[0].fits else None
         if best:
-            best.reasons.append(_margin_reason(scored))
+            best.reasons.append(_margin_reason(scored, self.theatre))
             _set_confidence(best, scored)
         mention = self._mention(0, [span], cands, best, ctx, fallback_units=True)
         return mention
@@ -263,6 +274,12 @@ class Resolver:
 
     def _search(self, span: Span, country: str | None, fuzzy: bool,
                 admin1: str | None = None) -> list[Candidate]:
+        if span.kind == "facility":  # the facility itself where the gazetteer has it
+            found = [c for c in self.gazetteer.search(span.text, country=country, admin1=admin1,
+                                                      limit=self.limit, feature_class="S",
+                                                      fuzzy=False) if c.score >= 0.9]
+            if found:
+                return found
         name = span.text if span.kind != "facility" else span.text.split()[0]
         feature = "A" if span.kind == "admin" else None
         found = self.gazetteer.search(name, country=country, admin1=admin1, limit=self.limit,
@@ -538,6 +555,9 @@ class Resolver:
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
+        theatre = self.theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0
+        if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
+            total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
         if c.match == "fuzzy" and not (
                 (local_admin1 and fits) or in_named_admin1 or dist <= FOCUS_KM):
@@ -628,13 +648,16 @@ class Resolver:
         if chosen is not None:
             p = chosen.candidate.place
             m.place, m.resolved = p, True
+            if p.feature_class == "S":  # "Belgorod International Airport", found whole
+                m.kind = "facility"
+
             m.confidence = (chosen.confidence if chosen.confidence is not None
                             else round(min(0.98, chosen.candidate.score), 3))
             if span.admin_hint.startswith("city-district:"):
                 m.precision = int(span.admin_hint.rsplit(":", 1)[1])
             elif p.is_admin:
                 m.precision = _admin_precision(p)
-            elif span.kind == "facility" or p.located_by != "point":
+            elif m.kind == "facility" and p.feature_class != "S" or p.located_by != "point":
                 m.precision = 2
             else:
                 m.precision = 1
@@ -642,7 +665,9 @@ class Resolver:
             if chosen.candidate.match == "near-miss":
                 m.read_as = chosen.candidate.matched_name
             reasons = list(dict.fromkeys(r for r in chosen.reasons if r))
-            if span.kind == "facility":
+            if p.feature_class == "S":
+                reasons.insert(0, f"facility {span.text!r}: {p.name} ({p.note})")
+            elif m.kind == "facility":
                 reasons.insert(0, f"facility {span.text!r}: placed at {p.name}, not the facility "
                                   "itself")
                 m.needs_review = True
@@ -850,13 +875,20 @@ def _one_spelling_away(a: str, b: str) -> bool:
         and sorted(a) == sorted(b)
 
 
-def _margin_reason(scored: list[Scored]) -> str:
+def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     fitting = [s for s in scored if s.fits]
     if len(scored) == 1:
         return "only candidate"
     if len(fitting) == 1:
         return f"only fitting one of {len(scored)} namesakes"
     best = scored[0].candidate.place
+    def without_theatre(s: Scored) -> float:
+        p = s.candidate.place
+        return s.total - (theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0)
+
+    if len(fitting) > 1 and fitting[0] is scored[0] and without_theatre(scored[0]) < max(
+            without_theatre(s) for s in fitting[1:]):
+        return f"in the war zone ({best.admin1}): first of {len(fitting)} fitting namesakes"
     if best.population and best.population >= max(s.candidate.place.population for s in fitting):
         return f"most populous of {len(fitting)} fitting namesakes"
     return f"best of {len(fitting)} fitting namesakes"
