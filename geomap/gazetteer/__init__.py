@@ -26,6 +26,7 @@ from geomap.gazetteer.index import (
     connect,
     default_index_path,
     forget_verified,
+    fuzzy_keys,
     haversine_km,
     is_damaged,
     log,
@@ -35,7 +36,7 @@ from geomap.gazetteer.index import (
     sources_fingerprint,
 )
 from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
-from geomap.gazetteer.record import Candidate, Place
+from geomap.gazetteer.record import ADMIN_LEVEL, Candidate, NameHolder, Place
 
 __all__ = ["Gazetteer", "Place", "Candidate"]
 
@@ -219,6 +220,27 @@ class Gazetteer:
                 hits[rid] = label
         return list(hits.items())
 
+    @_damage_is_an_error
+    def name_holders(self, name: str) -> list[NameHolder]:
+        """Who carries this name (as its own name, an alternate or an admin core name),
+        without reading whole records: what a recogniser needs to judge a bare word."""
+        hits = [(rid, label) for rid, label in self.lookup_keys(name) if label != "loose"]
+        if not hits:
+            return []
+        query = unicodedata.normalize("NFC", name.strip()).casefold()
+        labels = dict(hits)
+        out = []
+        for i in range(0, len(hits), 500):
+            chunk = [rid for rid, _ in hits[i:i + 500]]
+            sql = ("SELECT rid, name, asciiname, population, feature_code, country FROM places "
+                   f"WHERE rid IN ({','.join('?' * len(chunk))})")
+            for rid, own, ascii_name, population, code, country in self._con.execute(sql, chunk):
+                exact = query in (unicodedata.normalize("NFC", own or "").casefold(),
+                                  (ascii_name or "").casefold())
+                match = "exact" if exact else ("core" if labels[rid] == "core" else "alternate")
+                out.append(NameHolder(match, int(population or 0), code in ADMIN_LEVEL, country))
+        return out
+
     def search(self, name: str, country: str | None = None, admin1: str | None = None,
                near: tuple[float, float] | None = None, limit: int = 10,
                fuzzy: bool = True, feature_class: str | None = None) -> list[Candidate]:
@@ -304,10 +326,7 @@ class Gazetteer:
             return []
         first = key[0]
         if first not in self._fuzzy_keys:
-            rows = self._con.execute(
-                "SELECT DISTINCT key FROM names WHERE kind=? AND key >= ? AND key < ?",
-                (LOOSE, first, chr(ord(first) + 1)))
-            self._fuzzy_keys[first] = [r[0] for r in rows]
+            self._fuzzy_keys[first] = fuzzy_keys(self._con, first)
         matches = process.extract(key, self._fuzzy_keys[first], scorer=fuzz.ratio,
                                   score_cutoff=80, limit=25)
         allowed = max_typos(key)

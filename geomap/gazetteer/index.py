@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS places (
 CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, kind INTEGER NOT NULL, place INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, geonameid INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS fuzzy_keys (initial TEXT PRIMARY KEY, keys TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS places_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
 _INDEXES = """
@@ -228,6 +229,22 @@ def _append_places(con: sqlite3.Connection, places: Iterable[Place], batch: int 
     return count
 
 
+def write_fuzzy_keys(con: sqlite3.Connection) -> None:
+    """The distinct loose keys by initial, one row each: what typo matching scans
+    (in the caller's transaction)."""
+    con.execute("DELETE FROM fuzzy_keys")
+    con.execute(
+        "INSERT INTO fuzzy_keys SELECT substr(key, 1, 1), group_concat(key, char(10)) FROM "
+        f"(SELECT DISTINCT key FROM names WHERE kind={LOOSE} AND key != '' ORDER BY key) "
+        "GROUP BY substr(key, 1, 1)")
+
+
+def fuzzy_keys(con: sqlite3.Connection, initial: str) -> list[str]:
+    """The distinct loose keys starting with ``initial``."""
+    row = con.execute("SELECT keys FROM fuzzy_keys WHERE initial=?", (initial,)).fetchone()
+    return row[0].split("\n") if row and row[0] else []
+
+
 def delete_place(con: sqlite3.Connection, rid: int) -> None:
     """Remove one record with its name keys and its point in the spatial index."""
     con.execute("DELETE FROM names WHERE place=?", (rid,))
@@ -307,6 +324,8 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
                         [(k, v[0], v[1]) for k, v in {**admin1_codes, **admin2_codes}.items()])
     imported = _copy_imports(con, keep_imports_from) if keep_imports_from else []
     con.executescript(_INDEXES)
+    with con:
+        write_fuzzy_keys(con)
     counts = dict(con.execute("SELECT source, COUNT(*) FROM places GROUP BY source").fetchall())
     meta = {
         "fingerprint": sources_fingerprint(),

@@ -50,6 +50,8 @@ def romanise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ASCII with diacritics removed (ł→l, ß→ss, ø→o as well)."""
+    if text.isascii():  # most names in English text: nothing to romanise or strip
+        return text.lower()
     text = romanise(text)
     text = text.replace("ł", "l").replace("Ł", "L").replace("ß", "ss").replace("ø", "o")
     text = text.replace("Ø", "O").replace("đ", "d").replace("ı", "i")

@@ -43,6 +43,16 @@ def gazetteer_attribution(short: bool = False) -> str:
     return "Gazetteer: " + "; ".join(ATTRIBUTION.values())
 
 
+@dataclass(frozen=True, slots=True)
+class NameHolder:
+    """A record carrying a name, as much as judging the bare name needs."""
+
+    match: str  # exact (its own name) | alternate | core (an admin unit's name without type)
+    population: int
+    is_admin: bool
+    country: str
+
+
 @dataclass
 class Place:
     """One gazetteer entry: a settlement or an administrative unit.

@@ -35,7 +35,7 @@ COUNTRY_ALIASES = {
     "BY": ["Byelorussia", "Belorussia"],
     "KP": ["DPRK", "Democratic People's Republic of Korea", "Korea, North"],
     "KR": ["Republic of Korea", "Korea, South"],
-    "US": ["United States of America", "USA", "U.S.", "U.S.A.", "America"],
+    "US": ["United States of America", "USA", "US", "U.S.", "U.S.A.", "America"],
     "GB": ["UK", "U.K.", "Britain", "Great Britain"],
     "IR": ["Islamic Republic of Iran"],
     "SY": ["Syrian Arab Republic"],

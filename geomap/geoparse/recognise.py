@@ -39,10 +39,7 @@ class Token:
     sentence_initial: bool = False
     possessive: bool = False
     idx: int = 0  # position in the token list
-    lower: str = ""
-
-    def __post_init__(self):
-        self.lower = self.text.lower()
+    lower: str = ""  # text.lower(), computed once by tokenise
 
     @property
     def is_capitalised(self) -> bool:
@@ -73,7 +70,7 @@ def tokenise(text: str) -> list[Token]:
         else:  # after an opening quote or a colon a capital is sentence-initial
             initial = text[previous_end:start].rstrip()[-1:] in _OPENERS
         tokens.append(Token(word, start, start + len(word), sentence, initial, possessive,
-                            len(tokens)))
+                            len(tokens), word.lower()))
         previous_end = m.end()
     return tokens
 
@@ -95,7 +92,7 @@ _PLACE_MODIFIERS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "greater", "upper", "lower", "northeast", "northwest", "southeast", "southwest",
     "northeastern", "northwestern", "southeastern", "southwestern", "occupied", "liberated",
-    "downtown", "suburban", "rural", "mid", "far",
+    "downtown", "suburban", "rural", "mid", "far", "metropolitan",
 }
 
 
@@ -176,14 +173,12 @@ class Recogniser:
         transliterations are alternate names).
         """
         common = is_common_noun(name)
-        for c in self.gazetteer.search(name, limit=8, fuzzy=False):
-            p = c.place
+        for p in self.gazetteer.name_holders(name):
             notable = p.is_admin or p.population >= NOTABLE_POPULATION
-            if c.match == "exact" and (notable or not common and p.population >= 1000
+            if p.match == "exact" and (notable or not common and p.population >= 1000
                                        or p.country in ALTERNATES_COUNTRIES):
                 return True
-            if c.match in ("alternate", "strict", "core") and (
-                    notable or p.country in ALTERNATES_COUNTRIES and not common):
+            if notable or p.country in ALTERNATES_COUNTRIES and not common:
                 return True
         return False
 
@@ -329,7 +324,8 @@ class Recogniser:
             return self._adjectival(text, tokens, words, low) or _SKIP
         if (len(words) == 1 and self._excluded(words[0])) or not self._can_start(words[0]):
             return None
-        if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
+        if len(words) == 1 and low in lx.COMMON_WORDS and not trigger \
+                and not words[0].text.isupper():  # "us" is a word, "US" a country
             return None
         if low in lx.DEMONYMS:
             return self._adjectival(text, tokens, words, low) or _SKIP
@@ -353,8 +349,6 @@ class Recogniser:
             return None  # "Agency", "Brown": see stands_alone ("Sumy hromada" needs no check)
         if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):
             return None  # a transliteration guess needs a trigger or a multi-word name
-        if len(words) == 1 and low in lx.COMMON_WORDS and not trigger:
-            return None
         return self._make_span(text, tokens, words, trigger, known=True)
 
     def _adjectival(self, text, tokens, words, demonym) -> Span | None:

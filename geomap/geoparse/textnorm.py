@@ -173,8 +173,8 @@ def _is_caps(line: str) -> bool:
     words = [w for w in _WORD.findall(line) if len(w) >= 2]
     if len(words) < CAPS_MIN_WORDS:
         return False
-    upper = sum(1 for c in line if c.isupper())
-    lower = sum(1 for c in line if c.islower())
+    upper = sum(map(str.isupper, line))
+    lower = sum(map(str.islower, line))
     return upper >= CAPS_SHARE * (upper + lower)
 
 
