@@ -43,6 +43,7 @@ __all__ = ["Gazetteer", "Place", "Candidate"]
 # Match scores by how the query met the name.
 # exact: the record's own name; alternate: one of its alternate names; strict/loose: the
 # transliteration keys; core: an admin unit named with its type word ("Sumy region").
+_LABEL_RANK = {"strict": 0, "core": 1, "loose": 2}
 _SCORES = {"exact": 1.0, "alternate": 0.98, "strict": 0.95, "core": 0.9, "loose": 0.85,
            "core-nonadmin": 0.8}
 # Fuzzy fallback threshold: a name is a typo of a record's name when their loose keys
@@ -187,9 +188,8 @@ class Gazetteer:
                 out[row[0]] = row_to_place(row)
         return out
 
-    @_damage_is_an_error
-    def lookup_keys(self, name: str) -> list[tuple[int, str]]:
-        """(place rid, match kind) for every record whose name keys meet this name."""
+    def _key_queries(self, name: str) -> tuple[set[tuple[str, int]], str, tuple[str, ...]]:
+        """The (key, kind) pairs a name is looked up under, its strict key, its core keys."""
         strict, loose = strict_key(name), loose_key(name)
         core = core_name(name)
         has_type_word = bool(core) and core != strict
@@ -199,26 +199,48 @@ class Gazetteer:
             if has_type_word:
                 queries += [(core, STRICT), (loose_key(core), LOOSE), (stem_key(name), STEM)]
         wanted = {(key, kind) for key, kind in queries if key}
+        return wanted, strict, (core, loose_key(core)) if has_type_word else ()
+
+    @staticmethod
+    def _label(key: str, kind: int, strict: str, core_keys: tuple[str, ...]) -> str:
+        if kind == STRICT and key == strict:
+            return "strict"
+        if kind in (CORE, STEM) or key in core_keys:
+            return "core"
+        return "loose"
+
+    @_damage_is_an_error
+    def lookup_keys(self, name: str) -> list[tuple[int, str]]:
+        """(place rid, match kind) for every record whose name keys meet this name."""
+        wanted, strict, core_keys = self._key_queries(name)
         if not wanted:
             return []
         keys = sorted({key for key, _ in wanted})
         rows = self._con.execute(
             f"SELECT place, key, kind FROM names WHERE key IN ({','.join('?' * len(keys))})", keys)
-        core_keys = (core, loose_key(core)) if has_type_word else ()
         hits: dict[int, str] = {}
-        rank = {"strict": 0, "core": 1, "loose": 2}
         for rid, key, kind in rows:
             if (key, kind) not in wanted:
                 continue
-            if kind == STRICT and key == strict:
-                label = "strict"
-            elif kind in (CORE, STEM) or key in core_keys:
-                label = "core"
-            else:
-                label = "loose"
-            if rid not in hits or rank[label] < rank[hits[rid]]:
+            label = self._label(key, kind, strict, core_keys)
+            if rid not in hits or _LABEL_RANK[label] < _LABEL_RANK[hits[rid]]:
                 hits[rid] = label
         return list(hits.items())
+
+    @_damage_is_an_error
+    def best_match(self, name: str) -> str:
+        """The best match kind any record offers for this name ('strict', 'core', 'loose'),
+        '' if none: ``lookup_keys`` without reading which records."""
+        wanted, strict, core_keys = self._key_queries(name)
+        if not wanted:
+            return ""
+        keys = sorted({key for key, _ in wanted})
+        rows = self._con.execute(
+            f"SELECT DISTINCT key, kind FROM names WHERE key IN ({','.join('?' * len(keys))})",
+            keys)
+        labels = [self._label(key, kind, strict, core_keys) for key, kind in rows
+                  if (key, kind) in wanted]
+        return min(labels, key=_LABEL_RANK.__getitem__, default="")
 
     @_damage_is_an_error
     def name_holders(self, name: str) -> list[NameHolder]:

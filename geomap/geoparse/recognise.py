@@ -155,11 +155,7 @@ class Recogniser:
     @lru_cache(maxsize=100_000)  # noqa: B019 - one recogniser per gazetteer, lives as long
     def known(self, name: str) -> str:
         """'' if the gazetteer has no record under this name, else the best match kind."""
-        kinds = {kind for _, kind in self.gazetteer.lookup_keys(name)}
-        for kind in ("strict", "core", "loose"):
-            if kind in kinds:
-                return kind
-        return ""
+        return self.gazetteer.best_match(name)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - as ``known``
     def stands_alone(self, name: str) -> bool:
