@@ -64,6 +64,26 @@ def test_city_or_oblast_decided_per_mention():
     assert "governor" in sumy[-1].reason
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # places of the region named beside the city do not turn the city into its region
+    ("A drone attack on Belgorod killed two civilians. In the Shebekino district, a woman was "
+     "wounded in Novaya Tavolzhanka.", "Belgorod"),
+    ("Drones attacked Kursk, Lgov and Kurchatov overnight.", "Kursk"),
+])
+def test_a_bare_capital_is_the_city_beside_its_regions_villages(text, name):
+    assert _by_text(geoparse(text), name).place.feature_code.startswith("PPL")
+
+
+def test_a_countrys_oblast_capital_is_the_region():
+    m = _by_text(geoparse("Over 30 soldiers dead or wounded in Russia's Kursk: Ukraine"), "Kursk")
+    assert m.place.feature_code == "ADM1" and "Russia's Kursk" in m.reason
+
+
+def test_the_war_zone_prior_never_beats_a_city():
+    m = _by_text(geoparse("A drone strike wounded four people in Mykolaiv."), "Mykolaiv")
+    assert m.place.admin1 == "Mykolaiv Oblast" and m.place.population > 400_000
+
+
 def test_region_cues_name_the_oblast():
     text = ("Kiev's troops entered the Kursk region in August. Thousands of North Korean troops were "
             "deployed in Kursk to push them out of the border region. The Kursk incursion stalled.")

@@ -42,6 +42,7 @@ DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to it
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
 NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
 _SMALL_PLACE = 50_000
+_BIG_CITY = 100_000
 _TINY_PLACE = 5_000
 _SCORES_EXACTISH = 0.97  # exact name or one of the record's alternate names
 # admin units carry no population; weigh them like a large place of their level
@@ -351,6 +352,8 @@ class Resolver:
             unit = region_cores.get(core_name(span.text))
             if span.trigger.startswith("admin:"):
                 why = "named as a region"
+            elif _COUNTRY_POSSESSIVE.search(before):
+                why = f"'{_COUNTRY_POSSESSIVE.search(before).group(1)}'s {span.text}' names the region"
             elif _REGION_CUE_AFTER.match(after):
                 why = f"'{span.text}{_REGION_CUE_AFTER.match(after).group(0).rstrip()}' speaks of the region"
             elif unit is not None and _ANAPHORIC_REGION.search(_sentence_around(text, span)):
@@ -472,7 +475,15 @@ class Resolver:
                     ids, frozenset(near), id(focus))
         if memo_key in ctx.ranked:
             return [s.copy() for s in ctx.ranked[memo_key]]
-        scored = [self._score(i, span, c, ctx, local, f) for c, f in zip(cands, focus, strict=True)]
+        # a bare name a city carries is the city, not the region around it ("a drone attack
+        # on Belgorod"), however many places of the region the text names
+        city_named = span.kind == "place" and any(
+            not c.place.is_admin and c.place.population >= _SMALL_PLACE
+            and core_name(c.place.name) == core_name(span.text) for c in cands)
+        # the war-zone prior tells villages apart, never a city from a village
+        theatre = self.theatre if not any(c.place.population >= _BIG_CITY for c in cands) else {}
+        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre)
+                  for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
                 if s.candidate.score < 0.95:
@@ -482,7 +493,8 @@ class Resolver:
         return scored
 
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
-               focus: tuple[float, Place | None] | None = None) -> Scored:
+               focus: tuple[float, Place | None] | None = None,
+               city_named: bool = False, theatre: dict[str, float] | None = None) -> Scored:
         p = c.place
         total, reasons, fits = c.score, [], True
         total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not p.is_admin \
@@ -533,8 +545,9 @@ class Resolver:
         # co-mentioned places
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
-        inside = [a for j, a in ctx.near(i) if j != i and p.is_admin and not _is_country(p)
-                  and a.admin1_code == p.admin1_code and core_name(a.name) != core_name(p.name)]
+        inside = [] if not p.is_admin or _is_country(p) or city_named else [
+            a for j, a in ctx.near(i) if j != i and _contains(p, a)
+            and core_name(a.name) != core_name(p.name)]
         if inside:
             total += 0.4 * weight  # the region contains co-mentioned places
             reasons.append(f"contains the co-mentioned {inside[0].name}")
@@ -555,7 +568,7 @@ class Resolver:
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
-        theatre = self.theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0
+        theatre = (theatre or {}).get(p.admin1_code, 0.0) if not p.is_admin else 0.0
         if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
             total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
@@ -802,6 +815,8 @@ def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
     return max((neighbours(p) for _, p in places), key=len)
 
 
+# "Russia's Kursk", "Ukraine's Sumy": a country's oblast-capital name is its region.
+_COUNTRY_POSSESSIVE = re.compile(r"\b(Russia|Ukraine|Belarus)(?:'s|’s)\s+$")
 _CITY_CUE_AFTER = re.compile(r"^(?:'s|’s)\s+(?:mayor|city\b|city council|city military)",
                              re.IGNORECASE)
 _CITY_CUE_BEFORE = re.compile(r"\b(?:city|town|centre|center|downtown|mayor)\s+of\s+(?:the\s+)?$",
@@ -875,6 +890,14 @@ def _one_spelling_away(a: str, b: str) -> bool:
         and sorted(a) == sorted(b)
 
 
+def _contains(unit: Place, place: Place) -> bool:
+    """Whether an admin unit (region, district) holds a place, by the place's admin chain."""
+    if unit.feature_code == "ADM1":
+        return bool(unit.admin1_code) and place.admin1_code == unit.admin1_code
+    return place.admin1_code == unit.admin1_code and admin_matches(
+        unit.name, place.admin2, place.admin3)
+
+
 def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     fitting = [s for s in scored if s.fits]
     if len(scored) == 1:
@@ -882,6 +905,9 @@ def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     if len(fitting) == 1:
         return f"only fitting one of {len(scored)} namesakes"
     best = scored[0].candidate.place
+    if any(s.candidate.place.population >= _BIG_CITY for s in scored):
+        theatre = {}  # not applied (see _rank)
+
     def without_theatre(s: Scored) -> float:
         p = s.candidate.place
         return s.total - (theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0)
