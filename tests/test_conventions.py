@@ -249,3 +249,9 @@ def test_people_organisations_and_common_nouns_are_no_places(text):
 ])
 def test_places_after_a_modifier_or_in_a_headline_stay(text, name):
     assert name in [m.text for m in geoparse(text)]
+
+
+def test_a_state_so_named_beats_its_towns():
+    # the US state, not Florida (Cuba, 63k) or one of the dozen other towns so named
+    m = _by_text(geoparse("Deputies in Florida arrested him near Atlanta, Georgia."), "Florida")
+    assert m.place.feature_code == "ADM1" and m.place.country == "US"

@@ -64,6 +64,9 @@ def _spelled_close(query: str, place: Place, edits: int) -> bool:
                for n in (place.name, place.asciiname, *place.alternatenames) if n)
 
 
+# Admin units carry no population in the index; rank them as the sizes they typically are,
+# so a state or region is not crowded out by a dozen villages of its name ("Florida").
+_UNIT_POPULATION = {"PCLI": 3_000_000, "ADM1": 200_000, "ADM2": 50_000}
 _FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
 
 
@@ -330,7 +333,8 @@ class Gazetteer:
     @staticmethod
     def _rank(c: Candidate, near) -> float:
         p = c.place
-        prior = 0.06 * min(1.0, math.log10(p.population + 1) / 7)
+        population = p.population or _UNIT_POPULATION.get(p.feature_code, 0)
+        prior = 0.06 * min(1.0, math.log10(population + 1) / 7)
         prior += _FEATURE_PRIOR.get(p.feature_code, 0.0)
         if p.located_by == "hromada-centroid":
             prior -= 0.01

@@ -481,8 +481,11 @@ class Resolver:
             not c.place.is_admin and c.place.population >= _SMALL_PLACE
             and core_name(c.place.name) == core_name(span.text) for c in cands)
         # the war-zone prior tells villages apart, never a city from a village
-        theatre = self.theatre if not any(c.place.population >= _BIG_CITY for c in cands) else {}
-        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre)
+        big = [c for c in cands if c.place.population >= _BIG_CITY and not c.place.is_admin
+               and c.score >= _SCORES_EXACTISH]
+        theatre = self.theatre if not big else {}
+        unit_first = not any(c.match == "exact" for c in big)
+        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first)
                   for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
@@ -494,11 +497,14 @@ class Resolver:
 
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
                focus: tuple[float, Place | None] | None = None,
-               city_named: bool = False, theatre: dict[str, float] | None = None) -> Scored:
+               city_named: bool = False, theatre: dict[str, float] | None = None,
+               unit_first: bool = False) -> Scored:
         p = c.place
         total, reasons, fits = c.score, [], True
         total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not p.is_admin \
             else _ADMIN_PRIOR.get(p.feature_code, 0.0)
+        if unit_first and p.feature_code == "ADM1" and c.match == "exact":
+            total += 0.05  # "Florida", "Ohio": a state so named, unless a big city is too
         # explicit local hint: hard constraint
         local_admin1, local_admin2, local_country = local[:3]
         if local_country:
@@ -905,7 +911,8 @@ def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     if len(fitting) == 1:
         return f"only fitting one of {len(scored)} namesakes"
     best = scored[0].candidate.place
-    if any(s.candidate.place.population >= _BIG_CITY for s in scored):
+    if any(s.candidate.place.population >= _BIG_CITY and s.candidate.score >= _SCORES_EXACTISH
+           and not s.candidate.place.is_admin for s in scored):
         theatre = {}  # not applied (see _rank)
 
     def without_theatre(s: Scored) -> float:
