@@ -26,8 +26,9 @@ import pandas as pd
 
 from geomap.csvsafe import _FORMULA_START, neutralise_formula, restore_formula  # noqa: F401
 from geomap.errors import InputError
-from geomap.events.records import point_coords
 from geomap.gazetteer.record import gazetteer_attribution
+from geomap.schema import point_coords
+from geomap.values import jsonable  # noqa: F401 (geomap.io.jsonable for older callers)
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
            ".kml": "kml"}
@@ -183,26 +184,8 @@ def provenance(gdf: pd.DataFrame, extra: dict | None = None) -> dict:
     return meta
 
 
-# --------------------------------------------------------------------------- values
-def jsonable(v):
-    """A cell value as plain JSON-friendly Python (None for NA/NaN, ISO dates)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if not math.isfinite(v) else float(v)
-    if isinstance(v, pd.Timestamp) and v == v.normalize() and v.tzinfo is None:
-        return v.date().isoformat()  # a date column: '2024-08-06', as in every text format
-    if isinstance(v, (pd.Timestamp, _dt.date)):
-        return v.isoformat()
-    return v
-
-
 def _normalise(gdf) -> gpd.GeoDataFrame:
-    from geomap.events.records import events_to_gdf
+    from geomap.schema import events_to_gdf
 
     gdf = events_to_gdf(gdf)
     nested = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype == object
@@ -237,7 +220,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: str, meta: dict, layer: str = "even
     import pyarrow as pa
     import pyogrio
 
-    from geomap.events.records import DATE_COLUMNS
+    from geomap.schema import DATE_COLUMNS
 
     out = gdf.copy()
     for col in DATE_COLUMNS:  # Arrow date32 → GeoPackage DATE fields
@@ -422,7 +405,7 @@ def write_events(gdf, path, format: str | None = None, metadata: dict | None = N
     -------
     Path of the written file.
     """
-    from geomap.events.records import DATE_COLUMNS, iso_dates
+    from geomap.schema import DATE_COLUMNS, iso_dates
 
     fmt = detect_format(path, format)
     gdf = _normalise(gdf)

@@ -11,8 +11,7 @@ from pyproj import CRS, Geod, Transformer
 
 from geomap import boundaries
 from geomap.errors import InputError
-from geomap.events.records import events_to_gdf
-from geomap.events.schema import EventRecord
+from geomap.schema import EventRecord, events_to_gdf
 from geomap.spatial.filters import filter_events, find_regions
 
 GEOD = Geod(ellps="WGS84")

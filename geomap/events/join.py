@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.events.records import events_to_gdf
+from geomap.schema import events_to_gdf
 
 LINK_COLUMNS = ["match_id", "match_kind", "match_km", "match_days"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from geomap.errors import InputError
-from geomap.events.schema import EVENT_COLUMNS
+from geomap.schema import EVENT_COLUMNS
 
 GED_TO_ACLED_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
 GED_DATE_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}

@@ -60,20 +60,27 @@ from geomap.events.layouts import (
     layout_mapping,
     parse_columns_spec,
 )
-from geomap.events.schema import EVENT_COLUMNS, EventRecord
 from geomap.events.tables import Problem, Table, is_delimited_text, read_table
+from geomap.schema import (  # noqa: F401 (re-exported: geomap.events.records' old names)
+    BOOL_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    STR_COLUMNS,
+    EventRecord,
+    as_dates,
+    events_to_gdf,
+    iso_dates,
+    point_coords,
+    points_from_latlon,
+)
 from geomap.values import infer_dayfirst, parse_date  # noqa: F401 (re-exported)
+from geomap.values import is_blank as _blank
+from geomap.values import to_bool as _to_bool
+from geomap.values import to_float as _to_float
+from geomap.values import to_int as _to_int
 
-INT_COLUMNS = [
-    "date_precision", "geo_precision", "killed", "wounded", "killed_or_wounded", "missing",
-    "captured", "fatalities_low", "fatalities_best", "fatalities_high", "iso",
-    "type_of_violence",
-]
-FLOAT_COLUMNS = ["latitude", "longitude", "confidence"]
-BOOL_COLUMNS = ["needs_review"]
-STR_COLUMNS = [c for c in EVENT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS]
-# parsed as ISO dates while reading; datetime64 (NaT when empty) in every GeoDataFrame
-DATE_COLUMNS = ["event_date", "end_date"]
 
 # --------------------------------------------------------------------------- results
 @dataclass
@@ -102,45 +109,7 @@ class RecordsResult:
         )
 
 
-# --------------------------------------------------------------------------- values
-def _blank(v) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    if isinstance(v, (float, np.floating)):
-        return bool(np.isnan(v))
-    if isinstance(v, str):
-        return v.strip() == ""
-    return False
-
-
-def _to_float(v) -> float | None:
-    if _blank(v):
-        return None
-    if isinstance(v, (int, float, np.number)):
-        return float(v)
-    return float(str(v).strip().replace(",", ".").replace("\u2212", "-"))
-
-
-def _to_int(v) -> int | None:
-    if _blank(v):
-        return None
-    f = float(str(v).strip().replace(",", "."))
-    if not f.is_integer():
-        raise ValueError(f"{v!r} is not a whole number")
-    return int(f)
-
-
-def _to_bool(v) -> bool:
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    text = str(v).strip().lower()
-    if text in ("", "0", "false", "no", "n", "f", "0.0"):
-        return False
-    if text in ("1", "true", "yes", "y", "t", "1.0"):
-        return True
-    raise ValueError(f"{v!r} is not true/false")
-
-
+# --------------------------------------------------------------------------- ids
 _ID_EXCLUDED = {"event_id", "needs_review"}
 
 
@@ -491,7 +460,6 @@ def _check_coordinates(records: list[dict], lines: list[int], path: str, problem
 
 def _check_countries(records, lines, keep, path, problems, lat_f) -> None:
     """Reject points outside the row's country (RU/UA/BY; 5 km tolerance), naming swaps."""
-    import shapely
 
     from geomap.spatial.filters import region_layer, region_name_to_iso
 
@@ -571,123 +539,3 @@ def _geocode_rows(records, lines, rows, keep, path, problems, mapping, gazetteer
         if res.needs_review:
             problems.append(Problem(path, lines[i], mapping.get("location"),
                                     f"geocoded {rec['location']!r} needs review: {res.reason}", "warning"))
-
-
-# --------------------------------------------------------------------------- gdf
-def events_to_gdf(records) -> gpd.GeoDataFrame:
-    """EventRecords, dicts or a DataFrame → GeoDataFrame (EVENT_COLUMNS + Point, EPSG:4326).
-
-    Missing schema columns are added empty; extra columns are kept after the schema
-    columns; rows without coordinates get an empty (None) geometry.  For a
-    GeoDataFrame the ``latitude``/``longitude`` columns win where they hold numbers (so
-    editing them moves the point); the geometry fills the rows where they are empty
-    (non-point geometry: a representative point).
-    """
-    if isinstance(records, gpd.GeoDataFrame) and records.geometry.name in records:
-        df = pd.DataFrame(records.drop(columns=records.geometry.name)).copy()
-        geom = records.geometry
-        if geom.crs is not None and geom.crs.to_epsg() != 4326:
-            geom = geom.to_crs(4326)
-        cur_lat, cur_lon = (pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, copy=True)
-                            if c in df else np.full(len(df), np.nan) for c in ("latitude", "longitude"))
-        fill = (geom.notna() & ~geom.is_empty).to_numpy() & ~(np.isfinite(cur_lat) & np.isfinite(cur_lon))
-        if fill.any():
-            pts = geom[fill]
-            if not (pts.geom_type == "Point").all():
-                pts = pts.representative_point()
-            cur_lat[fill] = pts.y.to_numpy()
-            cur_lon[fill] = pts.x.to_numpy()
-        df["latitude"], df["longitude"] = cur_lat, cur_lon
-    elif isinstance(records, pd.DataFrame):
-        df = pd.DataFrame(records).copy()
-    else:
-        rows = [r.to_dict() if isinstance(r, EventRecord) else dict(r) for r in records]
-        df = pd.DataFrame(rows)
-    if isinstance(records, pd.DataFrame) and len(df) and "event_id" not in df:
-        raise InputError(
-            "the table has no 'event_id' column; read ACLED/UCDP exports and other layouts "
-            "with geomap.read_records (or rename the id column)", field="event_id")
-    df = df.reset_index(drop=True)
-    for col in EVENT_COLUMNS:
-        if col not in df:
-            df[col] = None
-    for col in STR_COLUMNS:
-        df[col] = as_dates(df[col], col) if col in DATE_COLUMNS else _as_text(df[col])
-    for col in FLOAT_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-    for col in INT_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce").round().astype("Int64")
-    if df["needs_review"].dtype != bool:
-        df["needs_review"] = df["needs_review"].map(
-            lambda v: False if _blank(v) else _safe_bool(v)).astype(bool)
-    extra = [c for c in df.columns if c not in EVENT_COLUMNS and c != "geometry"]
-    df = df[EVENT_COLUMNS + extra]
-    return gpd.GeoDataFrame(df, geometry=points_from_latlon(df), crs=4326)
-
-
-def as_dates(col: pd.Series, name: str = "event_date") -> pd.Series:
-    """A date column as ``datetime64[ms]`` (NaT when empty); a value that is not a date
-    is an error naming the column and row, never a silent NaT."""
-    if pd.api.types.is_datetime64_any_dtype(col):
-        if getattr(col.dt, "tz", None) is not None:
-            col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-        return col.astype("datetime64[ms]")
-    text = _as_text(col)
-    dates = pd.to_datetime(text.where(text != "", None), errors="coerce", format="ISO8601")
-    bad = dates.isna() & (text != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"row {row + 1}: {text.iloc[row]!r} is not an ISO date (YYYY-MM-DD)",
-                         field=name)
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
-    return dates.astype("datetime64[ms]")
-
-
-def iso_dates(col: pd.Series) -> pd.Series:
-    """datetime64 dates back to 'YYYY-MM-DD' text ('' for NaT), for text formats."""
-    if not pd.api.types.is_datetime64_any_dtype(col):
-        return col
-    return col.dt.strftime("%Y-%m-%d").fillna("").astype(object)
-
-
-def points_from_latlon(df: pd.DataFrame) -> gpd.GeoSeries:
-    """Point geometries (EPSG:4326) from ``latitude``/``longitude``; None where either is empty."""
-    lat = pd.to_numeric(df["latitude"], errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(df["longitude"], errors="coerce").to_numpy(dtype=float)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    geom = np.full(len(df), None, dtype=object)
-    if ok.any():
-        geom[ok] = shapely.points(lon[ok], lat[ok])
-    return gpd.GeoSeries(geom, index=df.index, crs=4326)
-
-
-def point_coords(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(lon, lat) arrays of the point geometries; NaN where a row has no point."""
-    geom = gdf.geometry
-    ok = (geom.notna() & ~geom.is_empty).to_numpy()
-    x = np.full(len(gdf), np.nan)
-    y = np.full(len(gdf), np.nan)
-    if ok.any():
-        x[ok] = geom[ok].x.to_numpy()
-        y[ok] = geom[ok].y.to_numpy()
-    return x, y
-
-
-def _as_text(col: pd.Series) -> pd.Series:
-    """Text column: blanks (None, NaN, whitespace) → "", other values → str (vectorised
-    for the common all-strings case, which 1M-row exports hit)."""
-    if pd.api.types.infer_dtype(col, skipna=False) == "string":
-        try:  # pyarrow's string kernels run in C
-            keep = (col.astype("string[pyarrow]").str.strip() != "").to_numpy(dtype=bool, na_value=False)
-        except ImportError:
-            keep = (col.astype(object).str.strip() != "").to_numpy(dtype=bool, na_value=False)
-        return col.astype(object).where(keep, "")
-    return col.map(lambda v: "" if _blank(v) else str(v)).astype(object)
-
-
-def _safe_bool(v) -> bool:
-    try:
-        return _to_bool(v)
-    except ValueError:
-        return True

@@ -274,7 +274,7 @@ def _as_store_reads_it(gdf: pd.DataFrame) -> pd.DataFrame:
     """
     import json
 
-    from geomap.events.schema import STORE_COLUMNS
+    from geomap.schema import STORE_COLUMNS
 
     if not set(STORE_COLUMNS) <= set(gdf.columns):
         return gdf
