@@ -27,7 +27,8 @@ from bench.common import PYTHON, ROOT, log, row
 CHILD = r"""
 import json, os, sys, time
 import pandas as pd
-from geomap.events.records import read_records, events_to_gdf
+from geomap.records.read import read_records
+from geomap.schema import events_to_gdf
 from geomap.io import write_events
 
 def status(key):

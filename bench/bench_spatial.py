@@ -30,7 +30,7 @@ def synthetic_events(n: int, seed: int = 1):
     import numpy as np
     import pandas as pd
 
-    from geomap.events.schema import EVENT_COLUMNS, EVENT_TYPES
+    from geomap.schema import EVENT_COLUMNS, EVENT_TYPES
 
     rng = np.random.default_rng(seed)
     lon = rng.uniform(30.0, 40.0, n)

@@ -125,7 +125,7 @@ def to_partitioned_parquet(gdf, directory, npartitions: int = 8, spatial: bool =
     if npartitions < 1:
         raise InputError("npartitions must be >= 1", field="npartitions")
     if not isinstance(gdf, gpd.GeoDataFrame):
-        from geomap.events.records import events_to_gdf
+        from geomap.schema import events_to_gdf
 
         gdf = events_to_gdf(gdf)
     path = _prepare_dst(directory, overwrite)
@@ -216,7 +216,7 @@ def _geocode_partition(df: pd.DataFrame, location_column: str, admin1_column, ad
                        country_column, country) -> gpd.GeoDataFrame:
     """``geocode_table`` on one partition → GeoDataFrame with a point per resolved row."""
     from geomap.events.geocode import geocode_table
-    from geomap.events.records import points_from_latlon
+    from geomap.schema import points_from_latlon
 
     df = pd.DataFrame(df.drop(columns="geometry") if "geometry" in df.columns else df)
     table = geocode_table(df, location_column, admin1_column=admin1_column,

@@ -1,8 +1,10 @@
-"""Cell values of event tables read as Python values: one date parser for every reader."""
+"""Cell values of event tables read as Python values: one date parser for every reader,
+the blank/number/boolean coercions of ``read_records`` and the JSON form of a cell."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterable
 
@@ -83,3 +85,63 @@ def infer_dayfirst(values: Iterable) -> bool | None:
     if day_first != month_first:
         return day_first
     return None
+
+
+# --------------------------------------------------------------------------- cells
+def is_blank(v) -> bool:
+    """Whether a cell is empty: None, NA/NaT, NaN or whitespace-only text."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (float, np.floating)):
+        return bool(np.isnan(v))
+    if isinstance(v, str):
+        return v.strip() == ""
+    return False
+
+
+def to_float(v) -> float | None:
+    """A number cell as float (decimal comma and U+2212 minus accepted); None when blank."""
+    if is_blank(v):
+        return None
+    if isinstance(v, (int, float, np.number)):
+        return float(v)
+    return float(str(v).strip().replace(",", ".").replace("\u2212", "-"))
+
+
+def to_int(v) -> int | None:
+    """A whole-number cell as int ("3", "3.0", 3.0); None when blank, ValueError for 3.5."""
+    if is_blank(v):
+        return None
+    f = float(str(v).strip().replace(",", "."))
+    if not f.is_integer():
+        raise ValueError(f"{v!r} is not a whole number")
+    return int(f)
+
+
+def to_bool(v) -> bool:
+    """A true/false cell ("yes", "1", "f", ...); blank is False, anything else ValueError."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    text = str(v).strip().lower()
+    if text in ("", "0", "false", "no", "n", "f", "0.0"):
+        return False
+    if text in ("1", "true", "yes", "y", "t", "1.0"):
+        return True
+    raise ValueError(f"{v!r} is not true/false")
+
+
+def jsonable(v):
+    """A cell value as plain JSON-friendly Python (None for NA/NaN, ISO dates)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(v) else float(v)
+    if isinstance(v, pd.Timestamp) and v == v.normalize() and v.tzinfo is None:
+        return v.date().isoformat()  # a date column: '2024-08-06', as in every text format
+    if isinstance(v, (pd.Timestamp, _dt.date)):
+        return v.isoformat()
+    return v

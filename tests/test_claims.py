@@ -4,7 +4,7 @@ import pytest
 
 from geomap.events.claims import find_claimant, find_verification, resolve_verification
 from geomap.events.classify import classify, side_of
-from geomap.events.schema import EVENT_TYPES, VERIFICATION_STATES
+from geomap.schema import EVENT_TYPES, VERIFICATION_STATES
 
 HUR = ("A statement by Ukraine's Defense Intelligence (HUR) on Telegram said on Monday that at "
        "least 30 North Korean soldiers were either killed or wounded on Dec. 14 and 15 by the "

@@ -22,7 +22,8 @@ from geomap.distributed import (
 )
 from geomap.errors import InputError
 from geomap.events.geocode import geocode_table
-from geomap.events.records import events_to_gdf, read_records
+from geomap.records.read import read_records
+from geomap.schema import events_to_gdf
 from geomap.spatial.filters import filter_events
 from tests.pg_cluster import pg_dsn, with_table  # noqa: F401 - pytest fixture
 

@@ -14,8 +14,8 @@ from geomap.events.coding import (
     type_of_violence,
 )
 from geomap.events.extract import extract_events
-from geomap.events.schema import EVENT_TYPES
 from geomap.events.summary import casualty_summary, short_claimant
+from geomap.schema import EVENT_TYPES
 from tests.test_extract import SEED, mentions_at
 
 

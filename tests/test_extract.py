@@ -17,9 +17,9 @@ from geomap.events.extract import (
     segment,
     sentences,
 )
-from geomap.events.schema import EVENT_TYPES, VERIFICATION_STATES
 from geomap.gazetteer.record import Place
 from geomap.geoparse.mention import PlaceMention
+from geomap.schema import EVENT_TYPES, VERIFICATION_STATES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "data/articles/kursk_2024-12-16_north_korean_casualties.txt").read_text("utf-8")

@@ -11,8 +11,7 @@ from pyproj import CRS, Geod, Transformer
 
 from geomap import boundaries
 from geomap.errors import InputError
-from geomap.events.records import events_to_gdf
-from geomap.events.schema import EventRecord
+from geomap.schema import EventRecord, events_to_gdf
 from geomap.spatial.filters import filter_events, find_regions
 
 GEOD = Geod(ellps="WGS84")
@@ -182,7 +181,7 @@ def test_ged_oblast_labels_agree_with_polygons():
     """Real data: GED's own adm_1 label vs the admin1 polygon each point falls in."""
     from pathlib import Path
 
-    from geomap.events.records import read_records
+    from geomap.records.read import read_records
 
     ged = read_records(Path(__file__).parent.parent / "data" / "events" /
                        "ucdp_ged_ukraine_excerpt.csv").records
@@ -205,7 +204,7 @@ GED = __import__("pathlib").Path(__file__).parent.parent / "data" / "events" / \
 
 @pytest.fixture(scope="module")
 def ged():
-    from geomap.events.records import read_records
+    from geomap.records.read import read_records
 
     return read_records(GED).records
 

@@ -15,9 +15,9 @@ import pyogrio
 import pytest
 
 from geomap.errors import InputError
-from geomap.events.records import events_to_gdf, read_records
-from geomap.events.schema import EVENT_COLUMNS, EventRecord
 from geomap.io import read_events, write_events
+from geomap.records.read import read_records
+from geomap.schema import EVENT_COLUMNS, EventRecord, events_to_gdf
 
 ROOT = Path(__file__).parent.parent
 GED = ROOT / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
@@ -134,10 +134,10 @@ def test_failed_write_keeps_the_old_file(ged, tmp_path, monkeypatch, ext):
         monkeypatch.setattr(pd.DataFrame, "to_csv", lambda self, fh, **kw: (fh.write("event_id,"),
                                                                            explode()))
     else:
-        import geomap.io
+        import geomap.io.kml
 
         # the KML writer streams: its header is on disk when a placemark fails
-        monkeypatch.setattr(geomap.io, "_kml_placemark", lambda *a: explode())
+        monkeypatch.setattr(geomap.io.kml, "_kml_placemark", lambda *a: explode())
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_events(ged, path)
     assert path.read_bytes() == before
@@ -152,7 +152,7 @@ def test_killed_writer_never_leaves_a_truncated_file(ged, tmp_path):
     script = textwrap.dedent(f"""
         import json, os, signal
         import geomap.io as gio
-        from geomap.events.records import read_records
+        from geomap.records.read import read_records
         gdf = read_records({str(GED)!r}).records
         import pyogrio
         def write_half_then_die(df, target, **kw):

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from geomap.events.join import LINK_COLUMNS, actor_sides, distinct_events, join_events
-from geomap.events.records import events_to_gdf, read_records
-from geomap.events.schema import EVENT_COLUMNS, EventRecord
 from geomap.io import read_events
+from geomap.records.join import LINK_COLUMNS, actor_sides, distinct_events, join_events
+from geomap.records.read import read_records
+from geomap.schema import EVENT_COLUMNS, EventRecord, events_to_gdf
 
 GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
 GEOD = Geod(ellps="WGS84")

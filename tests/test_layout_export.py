@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from geomap.events.extract import extract_events
-from geomap.events.records import events_to_gdf, read_records
-from geomap.events.schema import EVENT_COLUMNS
 from geomap.io import write_events
+from geomap.records.read import read_records
+from geomap.schema import EVENT_COLUMNS, events_to_gdf
 from tests.test_extract import PUB, SEED
 
 ROOT = Path(__file__).resolve().parents[1]

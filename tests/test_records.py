@@ -8,15 +8,10 @@ import pandas as pd
 import pytest
 
 from geomap.errors import InputError
-from geomap.events.records import (
-    GED_TO_ACLED_PRECISION,
-    detect_layout,
-    events_to_gdf,
-    parse_columns_spec,
-    parse_date,
-    read_records,
-)
-from geomap.events.schema import EVENT_COLUMNS, EventRecord
+from geomap.records.layouts import GED_TO_ACLED_PRECISION, detect_layout, parse_columns_spec
+from geomap.records.read import read_records
+from geomap.schema import EVENT_COLUMNS, EventRecord, events_to_gdf
+from geomap.values import parse_date
 
 FIX = Path(__file__).parent / "fixtures" / "records"
 GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"

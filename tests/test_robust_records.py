@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import InputError
-from geomap.events.records import read_records
 from geomap.io import write_events
+from geomap.records.read import read_records
 from geomap.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[1]

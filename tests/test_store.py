@@ -19,7 +19,8 @@ import pytest
 import shapely
 
 from geomap.errors import InputError
-from geomap.events.records import events_to_gdf, read_records
+from geomap.records.read import read_records
+from geomap.schema import events_to_gdf
 from geomap.spatial.filters import filter_events
 from geomap.store import EventStore
 from tests.pg_cluster import pg_dsn, with_table  # noqa: F401 - pytest fixture

@@ -10,8 +10,8 @@ import pyogrio
 import pytest
 
 from geomap.cli import main
-from geomap.events.schema import STORE_COLUMNS
 from geomap.io import read_events
+from geomap.schema import STORE_COLUMNS
 from geomap.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[1]

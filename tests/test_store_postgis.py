@@ -17,7 +17,8 @@ import shapely
 from pyproj import Geod
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.records import events_to_gdf, read_records
+from geomap.records.read import read_records
+from geomap.schema import events_to_gdf
 from geomap.spatial.filters import filter_events
 from geomap.store import EventStore
 from geomap.store.postgis import PostGISBackend, parse_dsn

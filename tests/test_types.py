@@ -10,7 +10,7 @@ import pytest
 
 import geomap
 from geomap.errors import InputError
-from geomap.events.schema import EventRecord
+from geomap.schema import EventRecord
 
 GED = Path(__file__).resolve().parents[1] / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
 

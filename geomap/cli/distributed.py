@@ -81,7 +81,7 @@ def _run(args: argparse.Namespace) -> int:
     from geomap import distributed as dist
 
     if args.distributed_command == "partition":
-        from geomap.events.records import read_records
+        from geomap.records.read import read_records
 
         res = read_records(args.src)
         for problem in res.problems:

@@ -138,8 +138,8 @@ def _run(args: argparse.Namespace) -> int:
                                            initializer=fresh_worker)
                for r in rows]
     if args.output:
-        from geomap.events.records import events_to_gdf
         from geomap.io import write_events
+        from geomap.schema import events_to_gdf
 
         out = write_events(events_to_gdf(records), args.output,
                            metadata={"generator": "geomap events",

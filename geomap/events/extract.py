@@ -92,7 +92,7 @@ from geomap.events.coding import (
     type_of_violence,
 )
 from geomap.events.dates import DateMention, as_date, find_dates
-from geomap.events.schema import EventRecord
+from geomap.schema import EventRecord
 
 # --------------------------------------------------------------------------- segmenting
 

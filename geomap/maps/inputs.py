@@ -79,7 +79,7 @@ def resolve_place(name: str) -> tuple[float, float]:
 def read_article(path: Path):
     """Events of one article ``.txt`` (metadata from the sibling ``.json`` if present)."""
     from geomap.events.extract import extract_events
-    from geomap.events.records import events_to_gdf
+    from geomap.schema import events_to_gdf
 
     try:
         text = path.read_text(encoding="utf-8")

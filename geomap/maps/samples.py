@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.events.schema import EVENT_COLUMNS, EVENT_TYPES
+from geomap.schema import EVENT_COLUMNS, EVENT_TYPES
 
 TRT_URL = "https://www.trtworld.com/article/18244063"
 

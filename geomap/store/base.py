@@ -32,16 +32,17 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geomap.events.records import (
+from geomap.schema import (  # noqa: F401 - EVENT_COLUMNS, STORE_COLUMNS re-exported
     BOOL_COLUMNS,
     DATE_COLUMNS,
+    EVENT_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
+    STORE_COLUMNS,
     events_to_gdf,
     point_coords,
 )
-from geomap.events.schema import EVENT_COLUMNS, STORE_COLUMNS  # noqa: F401 - re-exported
-from geomap.io import jsonable
+from geomap.values import jsonable
 
 
 @dataclass

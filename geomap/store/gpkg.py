@@ -25,8 +25,7 @@ import pyarrow as pa
 import shapely
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.records import BOOL_COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
-from geomap.events.schema import EVENT_COLUMNS
+from geomap.schema import BOOL_COLUMNS, DATE_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.store.base import STORE_COLUMNS, StoreBackend, StoreRow, now_utc, rows_to_gdf
 
 LAYER = "events"

@@ -33,8 +33,7 @@ import numpy as np
 import shapely
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.records import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
-from geomap.events.schema import EVENT_COLUMNS
+from geomap.schema import BOOL_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geomap.spatial.filters import as_list, check_bbox
 from geomap.store.base import StoreBackend, StoreRow, rows_to_gdf
 
