@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
+from tqdm import tqdm
 
-from geomap.errors import GeomapError, InputError
+from geomap.errors import InputError
+from geomap.places import Resolution, clean_location, district_hint, locate
+
+__all__ = ["ADDED_COLUMNS", "GeocodeResult", "RowGeocoder", "geocode_table", "clean_location",
+           "district_hint"]
 
 ADDED_COLUMNS = [
     "latitude", "longitude", "geo_precision", "confidence", "place_id", "geonameid",
@@ -28,113 +32,10 @@ ADDED_COLUMNS = [
     "resolved", "needs_review", "reason",
 ]
 
-# Settlement type words written after (GED: "Donetsk town") or before ("village Plekhovo") a name.
-_SETTLEMENT_WORDS = (
-    r"urban[- ]type settlement|urban settlement|settlement|village|town|city|hamlet|selo|"
-    r"smt|pgt|khutor|posyolok|poselok|stanitsa|township"
-)
-_TRAILING_TYPE = re.compile(rf"\s+(?:{_SETTLEMENT_WORDS})\.?$", re.IGNORECASE)
-_LEADING_TYPE = re.compile(rf"^(?:the\s+)?(?:{_SETTLEMENT_WORDS})\.?\s+(?:of\s+)?", re.IGNORECASE)
-_NEAR_PREFIX = re.compile(
-    r"^(?:(?:the\s+)?(?:sea|area|outskirts|vicinity|surroundings|environs)\s+(?:outside|near|of|around)\s+"
-    r"|near\s+|outside\s+(?:of\s+)?|around\s+|close\s+to\s+|just\s+outside\s+"
-    r"|(?:\d+\s*km\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
-    r"(?:ern)?\s+of\s+)",
-    re.IGNORECASE,
-)
-_NEAR_SUFFIX = re.compile(
-    r"\s+(?:(?:international\s+)?airport|air\s*base|airbase|airfield|area|outskirts|vicinity|"
-    r"railway station|station|(?:border\s+)?checkpoint|border post|bridge|monument|"
-    r"district\s+of\s+the\s+city)$",
-    re.IGNORECASE,
-)
-
-
-_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*")
-_DISTRICT_HINT = re.compile(r"\b(raion|rayon|district|hromada|okrug)\b", re.IGNORECASE)
-
-
-def district_hint(name: str) -> tuple[str, str]:
-    """'Hranitne village (Volnovakha raion)' → ('Hranitne village', 'Volnovakha raion')."""
-    for inner in _PARENTHETICAL.findall(name):
-        if _DISTRICT_HINT.search(inner):
-            return _PARENTHETICAL.sub(" ", name).strip(), inner.strip()
-    return name, ""
-
-
-def clean_location(name: str) -> tuple[str, int, str]:
-    """A table's place string → (name to look up, minimum geo_precision, note).
-
-    >>> clean_location("Kiev city")
-    ('Kiev', 1, '')
-    >>> clean_location("sea outside Mariupol")
-    ('Mariupol', 2, "near: 'sea outside Mariupol'")
-    """
-    text = " ".join(str(name).split())
-    precision, note = 1, ""
-    stripped = _NEAR_PREFIX.sub("", text)
-    stripped = _NEAR_SUFFIX.sub("", stripped)
-    if stripped != text and stripped:
-        precision, note = 2, f"near: {text!r}"
-    cleaned = _TRAILING_TYPE.sub("", stripped)
-    cleaned = _LEADING_TYPE.sub("", cleaned) if _LEADING_TYPE.sub("", cleaned) else cleaned
-    return (cleaned or stripped or text).strip(" ,.;"), precision, note
-
-
-@dataclass
-class Resolution:
-    """How one (name, admin1, admin2, country) was resolved."""
-
-    query: str
-    resolved: bool = False
-    latitude: float | None = None
-    longitude: float | None = None
-    geo_precision: int | None = None
-    confidence: float | None = None
-    place_id: str = ""
-    geonameid: str = ""
-    name: str = ""
-    country: str = ""
-    admin1: str = ""
-    admin2: str = ""
-    needs_review: bool = True
-    reason: str = ""
-    alternatives: list = field(default_factory=list)
-
-
-def _country_code(value: str | None) -> str | None:
-    """ISO alpha-2 for RU/UA/BY names in any language; other values pass through."""
-    if not value:
-        return None
-    if len(value.strip()) == 2:
-        return value.strip().upper()
-    from geomap.spatial.filters import region_name_to_iso
-
-    return region_name_to_iso(value) or value
-
-
-def _canonical_admin1(value: str | None) -> str | None:
-    """'Kiev Special Republican city' → 'Kyiv'; names of RU/UA/BY units in any form."""
-    if not value or not value.strip():
-        return None
-    from geomap.spatial.filters import find_regions
-
-    try:
-        rows = find_regions("admin1", value)
-    except GeomapError:
-        return value
-    return rows["name_en"].iloc[0] if len(rows) == 1 else value
-
-
-class Resolver:
-    """``resolve_name`` with a cache keyed by the cleaned (name, admin1, admin2, country)."""
+class RowGeocoder:
+    """``places.locate`` for table rows, cached by the (name, admin1, admin2, country) tuple."""
 
     def __init__(self, gazetteer=None):
-        try:
-            from geomap.geoparse import resolve_name
-        except ImportError as exc:
-            raise GeomapError(f"the gazetteer resolver is not available ({exc})") from exc
-        self._resolve_name = resolve_name
         self.gazetteer = gazetteer
         self.cache: dict[tuple, Resolution] = {}
         self.calls = 0
@@ -145,50 +46,13 @@ class Resolver:
                (admin2 or "").strip().casefold(), (country or "").strip().casefold())
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = self._resolve(name, admin1, admin2, country)
+            self.calls += 1
+            hit = self.cache[key] = locate(name, country=country, admin1=admin1, admin2=admin2,
+                                           gazetteer=self.gazetteer)
         return hit
 
-    def _resolve(self, name, admin1, admin2, country) -> Resolution:
-        raw = " ".join(str(name).split())
-        if not raw:
-            return Resolution(query=raw, reason="empty place name")
-        without_hint, hint = district_hint(raw)
-        if hint and not admin2:
-            admin2, raw = hint, without_hint
-        query, min_precision, note = clean_location(raw)
-        cc = _country_code(country)
-        admin1 = _canonical_admin1(admin1)
-        attempts = [query] + ([raw] if raw.casefold() != query.casefold() else [])
-        mention = None
-        for attempt in attempts:
-            self.calls += 1
-            mention = self._resolve_name(attempt, country=cc, admin1=admin1 or None,
-                                         admin2=admin2 or None, gazetteer=self.gazetteer)
-            if mention.resolved and mention.place is not None:
-                break
-        if mention is None or not mention.resolved or mention.place is None:
-            reason = (mention.reason if mention is not None else "") or "no gazetteer match"
-            alts = list(getattr(mention, "alternatives", []) or [])
-            if alts:
-                reason += "; candidates: " + ", ".join(
-                    f"{c.place.name} ({c.place.hierarchy()})" for c in alts[:3])
-            return Resolution(query=query, reason=reason, alternatives=alts)
-        p = mention.place
-        if cc and len(cc) == 2 and p.country and p.country.upper() != cc:
-            return Resolution(query=query, reason=f"best match {p.name} ({p.hierarchy()}) is not in "
-                              f"{cc}", alternatives=list(mention.alternatives or []))
-        precision = max(mention.precision or 1, min_precision)
-        reason = mention.reason or ""
-        if note:
-            reason = f"{reason}; {note}" if reason else note
-        return Resolution(
-            query=query, resolved=True, latitude=float(p.lat), longitude=float(p.lon),
-            geo_precision=precision, confidence=float(mention.confidence),
-            place_id=str(p.id or ""), geonameid=str(p.geonameid or ""), name=p.name,
-            country=p.country or "", admin1=p.admin1 or "", admin2=p.admin2 or "",
-            needs_review=bool(mention.needs_review), reason=reason,
-            alternatives=list(mention.alternatives or []),
-        )
+
+Resolver = RowGeocoder  # the name before issue #11 (geoparse's Resolver is the text resolver)
 
 
 @dataclass
@@ -266,8 +130,6 @@ def geocode_table(table, location_column: str, admin1_column: str | None = None,
     GeocodeResult with ``table`` (input columns + ADDED_COLUMNS; input columns whose
     names clash get an ``_input`` suffix) and ``unresolved`` (those rows, with ``line``).
     """
-    from tqdm import tqdm
-
     df, path = _load_table(table)
     loc = _column(df, location_column, "location", path)
     a1 = _column(df, admin1_column, "admin1", path)
@@ -282,7 +144,7 @@ def geocode_table(table, location_column: str, admin1_column: str | None = None,
     names, adm1, adm2 = text(loc), text(a1), text(a2)
     ctry = text(cc) if cc else pd.Series([country or ""] * len(df), index=df.index)
     keys = list(zip(names, adm1, adm2, ctry, strict=True))
-    resolver = Resolver(gazetteer=gazetteer)
+    resolver = RowGeocoder(gazetteer=gazetteer)
     unique = list(dict.fromkeys(keys))
     show = sys.stderr.isatty() if progress is None else progress
     for key in tqdm(unique, desc="geocoding", unit="place", disable=not show, file=sys.stderr):
@@ -291,17 +153,18 @@ def geocode_table(table, location_column: str, admin1_column: str | None = None,
 
     out = df.drop(columns="_line").rename(
         columns={c: f"{c}_input" for c in ADDED_COLUMNS if c in df.columns})
+    places = [r.place for r in results]
     added = pd.DataFrame({
-        "latitude": [r.latitude for r in results],
-        "longitude": [r.longitude for r in results],
-        "geo_precision": pd.array([r.geo_precision for r in results], dtype="Int64"),
+        "latitude": [r.lat for r in results],
+        "longitude": [r.lon for r in results],
+        "geo_precision": pd.array([r.precision for r in results], dtype="Int64"),
         "confidence": [round(r.confidence, 3) if r.confidence is not None else None for r in results],
-        "place_id": [r.place_id for r in results],
-        "geonameid": [r.geonameid for r in results],
-        "resolved_name": [r.name for r in results],
-        "resolved_country": [r.country for r in results],
-        "resolved_admin1": [r.admin1 for r in results],
-        "resolved_admin2": [r.admin2 for r in results],
+        "place_id": [str(p.id or "") if p else "" for p in places],
+        "geonameid": [str(p.geonameid or "") if p else "" for p in places],
+        "resolved_name": [p.name if p else "" for p in places],
+        "resolved_country": [(p.country or "") if p else "" for p in places],
+        "resolved_admin1": [(p.admin1 or "") if p else "" for p in places],
+        "resolved_admin2": [(p.admin2 or "") if p else "" for p in places],
         "resolved": [r.resolved for r in results],
         "needs_review": [r.needs_review or not r.resolved for r in results],
         "reason": [r.reason for r in results],
