@@ -3,7 +3,8 @@
 Region names are matched leniently against the shipped boundaries (``name_en``,
 ``name_ru``, ``name_uk``, ``name_local``, ISO codes): "Kursk Oblast", "Kursk",
 "Курская область", "RU-KRS" and "Sumy region" all work.  Point-in-polygon tests are
-vectorised (``geopandas.sjoin``); distances are geodesic (``pyproj.Geod``, WGS84).
+vectorised (``geopandas.sjoin``); distances are geodesic (``geomap.geodesy``, WGS84);
+region lookups live in ``geomap.regions``, place names are located by ``geomap.places``.
 
 Near the Russia–Ukraine border the Natural Earth polygons are 1–3 km off, so region
 polygons are refined: Ukraine and its oblasts come from the Minregion layer, and the

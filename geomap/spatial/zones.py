@@ -1,7 +1,7 @@
 """Buffer zones around places and distance bands along the Russia–Ukraine border.
 
 All distances are in metres on the WGS84 ellipsoid: circles are traced with the
-geodesic direct problem (``pyproj.Geod.fwd``), the border line is buffered piecewise in
+geodesic direct problem (``geomap.geodesy``), the border line is buffered piecewise in
 local azimuthal-equidistant projections, and areas come from an equal-area projection.
 Nothing is ever buffered in degrees.
 """
