@@ -80,8 +80,9 @@ class Resolution:
     """How one name was resolved: the gazetteer ``place`` (None when not) and why.
 
     ``score`` is the gazetteer's match score of the name for that record (1.0 exact,
-    lower for transliteration keys and typos; None when the place is a fall-back
-    district or region); ``precision`` follows ACLED's geo_precision (1 the place,
+    lower for transliteration keys and typos), looked up when ``locate`` is given a
+    ``min_score`` (one more search: the row geocoder does without; None otherwise, and
+    for a fall-back district or region); ``precision`` follows ACLED's geo_precision (1 the place,
     2 near it or part of a district, 3 the region only); ``confidence`` is the
     resolver's 0–1 belief; ``alternatives`` are the other candidates (namesakes, or
     the best candidate that missed ``min_score``).
@@ -214,8 +215,9 @@ def locate(name: str, *, country: str | None = None, admin1: str | None = None,
     if cc and len(cc) == 2 and p.country and p.country.upper() != cc:
         return Resolution(query=query, reason=f"best match {p.name} ({p.hierarchy()}) is not in "
                           f"{cc}", alternatives=alternatives)
-    gz = gazetteer or Gazetteer.default()
-    score = _name_score(gz, mention.text, cc, p)
+    score = None
+    if min_score is not None:
+        score = _name_score(gazetteer or Gazetteer.default(), mention.text, cc, p)
     if min_score is not None and score is not None and score < min_score:
         best = Candidate(p, score, p.name, "below min_score")
         return Resolution(query=query, score=score, reason=(

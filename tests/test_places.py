@@ -10,7 +10,7 @@ from geomap.places import Resolution, centre_point, locate, namesakes
 
 
 def test_vorobzha_in_kursk_oblast_is_the_sudzha_district_village(gazetteer):
-    res = locate("Vorobzha", admin1="Kursk Oblast")
+    res = locate("Vorobzha", admin1="Kursk Oblast", min_score=0.85)
     assert isinstance(res, Resolution) and res.resolved
     assert res.place.admin2 == "Sudzhansky District" and res.country == "RU"
     assert haversine_km(res.lat, res.lon, 51.16, 35.49) < 3
@@ -58,8 +58,9 @@ def test_country_is_a_hard_constraint(gazetteer):
 
 
 def test_min_score_rejects_a_typo_grade_match(gazetteer):
-    typo = locate("Sudzah", country="RU", admin1="Kursk Oblast")
+    typo = locate("Sudzah", country="RU", admin1="Kursk Oblast", min_score=0.5)
     assert typo.place.name == "Sudzha" and typo.score < 0.85
+    assert locate("Sudzah", country="RU", admin1="Kursk Oblast").score is None  # not asked for
     strict = locate("Sudzah", country="RU", admin1="Kursk Oblast", min_score=0.85)
     assert not strict.resolved and strict.alternatives[0].place.id == typo.place.id
     assert "below 0.85" in strict.reason

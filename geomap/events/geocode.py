@@ -32,6 +32,7 @@ ADDED_COLUMNS = [
     "resolved", "needs_review", "reason",
 ]
 
+
 class RowGeocoder:
     """``places.locate`` for table rows, cached by the (name, admin1, admin2, country) tuple."""
 
