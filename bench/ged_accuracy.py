@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from geomap.events.geocode import geocode_table
+from geomap.records.geocode import geocode_table
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/events/ucdp_ged_ukraine_2014-2021.csv"
 

@@ -29,7 +29,7 @@ _EXPORTS = {
     "extract_events": "geomap.events.extract",
     "read_records": "geomap.records.read",
     "events_to_gdf": "geomap.schema",
-    "geocode_table": "geomap.events.geocode",
+    "geocode_table": "geomap.records.geocode",
     "join_events": "geomap.records.join",
     "filter_events": "geomap.spatial.filters",
     "buffer_zones": "geomap.spatial.zones",

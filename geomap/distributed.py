@@ -4,7 +4,7 @@ The per-partition work is done by the single-machine functions themselves, so a
 cluster run gives exactly the rows a laptop run gives:
 
 * ``filter_parquet`` applies ``geomap.spatial.filters.filter_events`` to every partition;
-* ``geocode_parquet`` applies ``geomap.events.geocode.geocode_table`` to every partition,
+* ``geocode_parquet`` applies ``geomap.records.geocode.geocode_table`` to every partition,
   each worker process resolving names with its own gazetteer (opened once per process
   from ``GEOMAP_HOME``; build it with ``geomap gazetteer build`` on every worker or point
   ``GEOMAP_HOME`` at shared storage);
@@ -34,6 +34,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import GeomapError, InputError
+from geomap.places import centre_point
+from geomap.records.geocode import geocode_table
+from geomap.schema import events_to_gdf, points_from_latlon
+from geomap.spatial.filters import filter_events
+from geomap.store import EventStore
 
 __all__ = [
     "ParquetResult", "to_partitioned_parquet", "read_partitioned", "filter_frame",
@@ -125,8 +130,6 @@ def to_partitioned_parquet(gdf, directory, npartitions: int = 8, spatial: bool =
     if npartitions < 1:
         raise InputError("npartitions must be >= 1", field="npartitions")
     if not isinstance(gdf, gpd.GeoDataFrame):
-        from geomap.schema import events_to_gdf
-
         gdf = events_to_gdf(gdf)
     path = _prepare_dst(directory, overwrite)
     dgpd = _dgpd()
@@ -145,8 +148,6 @@ def read_partitioned(directory):
 # --------------------------------------------------------------------------- filtering
 def _driver_side_filters(filters: dict) -> dict:
     """Resolve place-name centres once (workers then need no gazetteer) and drop Nones."""
-    from geomap.spatial.filters import _resolve_point
-
     out = {k: v for k, v in filters.items() if v is not None}
     if "within_km" in out:
         try:
@@ -154,7 +155,7 @@ def _driver_side_filters(filters: dict) -> dict:
         except (TypeError, ValueError) as exc:
             raise InputError(f"within_km must be (place, km), got {out['within_km']!r}",
                              field="within_km") from exc
-        out["within_km"] = (_resolve_point(place), km)
+        out["within_km"] = (centre_point(place, field="within_km"), km)
     return out
 
 
@@ -166,8 +167,6 @@ def filter_frame(ddf, **filters):
     Filters are checked on the driver first (an unknown region name raises
     ``InputError`` before anything is scheduled).
     """
-    from geomap.spatial.filters import filter_events
-
     filters = _driver_side_filters(filters)
     meta = filter_events(ddf._meta, **filters)
     meta.attrs.clear()  # dask-geopandas keeps spatial_partitions there; parquet cannot
@@ -175,8 +174,6 @@ def filter_frame(ddf, **filters):
 
 
 def _filter_partition(part, **filters):
-    from geomap.spatial.filters import filter_events
-
     out = filter_events(part, **filters)
     out.attrs.clear()
     return out
@@ -215,9 +212,6 @@ def _write(ddf, dst, client, overwrite: bool, progress: bool | None) -> ParquetR
 def _geocode_partition(df: pd.DataFrame, location_column: str, admin1_column, admin2_column,
                        country_column, country) -> gpd.GeoDataFrame:
     """``geocode_table`` on one partition → GeoDataFrame with a point per resolved row."""
-    from geomap.events.geocode import geocode_table
-    from geomap.schema import points_from_latlon
-
     df = pd.DataFrame(df.drop(columns="geometry") if "geometry" in df.columns else df)
     table = geocode_table(df, location_column, admin1_column=admin1_column,
                           admin2_column=admin2_column, country_column=country_column,
@@ -242,7 +236,7 @@ def geocode_frame(ddf, location_column: str, admin1_column: str | None = None,
                   country: str | None = None):
     """``geocode_table`` on every partition of a dask (Geo)DataFrame (lazy).
 
-    Adds the ``geomap.events.geocode.ADDED_COLUMNS`` and a point geometry (EPSG:4326).
+    Adds the ``geomap.records.geocode.ADDED_COLUMNS`` and a point geometry (EPSG:4326).
     """
     dgpd = _dgpd()
     cols = [c for c in ddf.columns if c != "geometry"]
@@ -282,8 +276,6 @@ def geocode_parquet(src, dst, location_column: str, admin1_column: str | None = 
 
 # --------------------------------------------------------------------------- store
 def _upsert_partition(gdf, location: str) -> pd.DataFrame:
-    from geomap.store import EventStore
-
     if len(gdf) == 0:
         return pd.DataFrame({"inserted": [0], "updated": [0]})
     with EventStore(location) as st:
@@ -306,18 +298,31 @@ def upsert_parquet(src, store: str | os.PathLike, client=None,
     return int(frame["inserted"].sum()), int(frame["updated"].sum())
 
 
-# --------------------------------------------------------------------------- command line
-def _client(args):
-    if args.scheduler:
+# --------------------------------------------------------------------------- cluster
+def cluster_client(scheduler: str | None = None, workers: int | None = None):
+    """A dask.distributed ``Client``: of a running ``scheduler`` address, or of a local
+    cluster of ``workers`` processes (closed with the client: ``close_client``); None for
+    dask's default (threaded) scheduler."""
+    if scheduler:
         from distributed import Client
 
-        return Client(args.scheduler)
-    if args.workers:
+        return Client(scheduler)
+    if workers:
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
-        client.geomap_cluster = cluster  # closed with the client in main()
+        client.geomap_cluster = cluster
         return client
     return None
+
+
+def close_client(client) -> None:
+    """Close a ``cluster_client`` and the local cluster it started, if any."""
+    if client is None:
+        return
+    client.close()
+    cluster = getattr(client, "geomap_cluster", None)
+    if cluster is not None:
+        cluster.close()

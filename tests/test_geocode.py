@@ -10,7 +10,7 @@ import pytest
 from pyproj import Geod
 
 from geomap.errors import InputError
-from geomap.events.geocode import ADDED_COLUMNS, Resolver, clean_location, geocode_table
+from geomap.records.geocode import ADDED_COLUMNS, RowGeocoder, clean_location, geocode_table
 
 FIX = Path(__file__).parent / "fixtures" / "records"
 GED = Path(__file__).parent.parent / "data" / "events" / "ucdp_ged_ukraine_excerpt.csv"
@@ -65,7 +65,7 @@ def test_unresolved_rows_are_listed_with_lines(result):
 
 
 def test_identical_rows_are_resolved_once():
-    resolver = Resolver()
+    resolver = RowGeocoder()
     first = resolver.resolve("Sudzha", admin1="Kursk Oblast", country="Russia")
     calls = resolver.calls
     again = resolver.resolve(" sudzha ", admin1="kursk oblast", country="RUSSIA")
@@ -73,9 +73,9 @@ def test_identical_rows_are_resolved_once():
 
 
 def test_country_context_is_a_hard_constraint():
-    res = Resolver().resolve("Sudzha", country="Ukraine")
+    res = RowGeocoder().resolve("Sudzha", country="Ukraine")
     assert not res.resolved or res.country == "UA"
-    assert Resolver().resolve("Sudzha", country="Россия").country == "RU"
+    assert RowGeocoder().resolve("Sudzha", country="Россия").country == "RU"
 
 
 @pytest.mark.parametrize("raw,expected", [

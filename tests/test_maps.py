@@ -324,8 +324,8 @@ def test_types_outside_acled_get_their_own_colours():
 
 
 def test_base_map_covers_europe_and_uses_one_border_source():
+    from geomap.geodesy import local_crs
     from geomap.maps import basemap
-    from geomap.spatial.zones import _aeqd
 
     layers = basemap.boundary_layers((14.0, 40.0, 42.0, 60.0), admin2=False)
     isos = {f["properties"]["iso_a2"] for f in layers["countries"]["features"]}
@@ -333,7 +333,7 @@ def test_base_map_covers_europe_and_uses_one_border_source():
     assert {f["properties"]["fill"] for f in layers["countries"]["features"]} == {basemap.LAND_FILL}
     # near Sudzha: no Natural Earth outline next to the OSM border line
     near = basemap.boundary_layers(basemap.expand_extent((35.0, 51.0, 35.6, 51.4), 60))
-    crs = _aeqd(51.2, 35.3)
+    crs = local_crs(51.2, 35.3)
     border = gpd.GeoDataFrame.from_features(near["border"]["features"], crs=4326).to_crs(crs)
     outlines = gpd.GeoDataFrame.from_features(near["outlines"]["features"], crs=4326).to_crs(crs)
     gap = outlines.distance(border.union_all()).min()

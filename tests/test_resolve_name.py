@@ -71,7 +71,7 @@ def test_regions_that_are_no_admin_unit(gazetteer):
 def test_parenthetical_district_in_a_records_row_is_used(gazetteer):
     import pandas as pd
 
-    from geomap.events.geocode import district_hint, geocode_table
+    from geomap.records.geocode import district_hint, geocode_table
 
     assert district_hint("Hranitne village (Volnovakha raion)") == (
         "Hranitne village", "Volnovakha raion")

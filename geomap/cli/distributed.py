@@ -90,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
                                           args.spatial, overwrite=args.overwrite)
         print(f"geomap: {out.summary()}", file=sys.stderr)
         return 0
-    client = dist._client(args)
+    client = dist.cluster_client(args.scheduler, args.workers)
     try:
         if args.distributed_command == "filter":
             filters = {k: v for k, v in filters_from_args(args).items() if v is not None}
@@ -109,8 +109,4 @@ def _run(args: argparse.Namespace) -> int:
         print(f"geomap: {out.summary()}", file=sys.stderr)
         return 0
     finally:
-        if client is not None:
-            client.close()
-            cluster = getattr(client, "geomap_cluster", None)
-            if cluster is not None:
-                cluster.close()
+        dist.close_client(client)

@@ -19,7 +19,7 @@ def register(sub) -> None:
         description="Geoparse the raw text of public benchmark corpora and score "
         "recognition (precision/recall/F1 on overlapping spans) and resolution (exact "
         "GeoNames id, accuracy within 161 km, median error, AUC), per corpus and pooled, "
-        "for the geomap pipeline and naive baselines (see geomap/evaluate.py).")
+        "for the geomap pipeline and naive baselines (see geomap/evaluate/).")
     parser.add_argument("--corpus", default=",".join(_CORPORA),
                         help=f"comma-separated corpora (default: all of {','.join(_CORPORA)})")
     parser.add_argument("--limit", type=positive_int, help="only the first N articles of each corpus")

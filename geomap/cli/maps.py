@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from geomap.errors import InputError
+
 #: largest zone radius/band width: a geodesic circle far beyond this wraps a pole or the
 #: antimeridian and no longer draws as a circle (zones are local by design)
 MAX_ZONE_KM = 2000.0
 
 
 def _check_zone_km(km: float, option: str, spec: str) -> float:
-    from geomap.errors import InputError
-
     if km > MAX_ZONE_KM:
         raise InputError(f"{option} {spec!r}: {km:,.0f} km is larger than the {MAX_ZONE_KM:,.0f} km "
                          "a zone may span", field=option)
@@ -72,7 +72,6 @@ def register(sub) -> None:
 
 
 def _compute_zones(args, events):
-    from geomap.errors import InputError
     from geomap.maps.inputs import parse_border_zone, parse_buffer, parse_km, resolve_place
     from geomap.spatial import zones
 
@@ -111,7 +110,6 @@ def _compute_zones(args, events):
 
 
 def _map(args) -> int:
-    from geomap.errors import InputError
     from geomap.maps.build import folium_map, map_data
     from geomap.maps.inputs import load_events
 
@@ -149,8 +147,6 @@ def _read_places(path):
     import geopandas as gpd
     import pandas as pd
 
-    from geomap.errors import InputError
-
     try:
         if path.lower().endswith(".csv"):
             df = pd.read_csv(path)
@@ -170,7 +166,6 @@ def _read_places(path):
 def _zones(args) -> int:
     import json
 
-    from geomap.errors import InputError
     from geomap.io import atomic_open, atomic_path
     from geomap.maps.inputs import load_events
     from geomap.spatial import zones

@@ -267,8 +267,8 @@ def _write_table(df, path: str, csv_escape: bool = True) -> None:
 
 # --------------------------------------------------------------------------- handlers
 def _geocode(args: argparse.Namespace) -> int:
-    from geomap.events.geocode import geocode_table
     from geomap.io import detect_format, write_csv
+    from geomap.records.geocode import geocode_table
 
     if detect_format(args.output) == "kml":
         raise InputError("write a geocoded table as .csv, .geojson or .gpkg", path=args.output)

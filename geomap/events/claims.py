@@ -8,7 +8,7 @@ headline's trailing ": X".  Anaphora ("The statement further claimed", "It added
 inherit the previous claimant.  ``claimed_by`` is written ``"<who>, via <channel>"``
 ("Ukraine's Defense Intelligence (HUR), via Telegram").
 
-Verification (:data:`geomap.events.schema.VERIFICATION_STATES`)
+Verification (:data:`geomap.schema.VERIFICATION_STATES`)
 -------------------------------------------------------------
 Cues anywhere in the article body, with the side they concern:
 

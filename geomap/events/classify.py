@@ -1,6 +1,6 @@
 """Event type / sub-type (ACLED scheme) and actors for one event clause.
 
-Event types (see :data:`geomap.events.schema.EVENT_TYPES`)
+Event types (see :data:`geomap.schema.EVENT_TYPES`)
 ----------------------------------------------------------
 Cues are matched on the clause with quoted speech removed ("a 'terrorist attack'" is
 rhetoric, not an event).  First matching rule wins:

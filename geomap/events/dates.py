@@ -43,6 +43,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from geomap.events.casualties import parse_number
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -248,7 +250,6 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> tuple[date, date
         if g["dby"]:
             d = published - timedelta(days=2)
             return d, d, 1
-        from geomap.events.casualties import parse_number
 
         parsed = parse_number(g["n"]) if g["n"].lower() not in ("a", "an") else (1, False)
         n = parsed[0] if parsed else 1

@@ -92,6 +92,8 @@ from geomap.events.coding import (
     type_of_violence,
 )
 from geomap.events.dates import DateMention, as_date, find_dates
+from geomap.geoparse import geoparse
+from geomap.geoparse.textnorm import normalise_text
 from geomap.schema import EventRecord
 
 # --------------------------------------------------------------------------- segmenting
@@ -394,8 +396,6 @@ def extract_claims(text: str, published=None, source: str = "", source_url: str 
         raise InputError(f"text of {len(text):,} characters is longer than the limit of "
                          f"{MAX_TEXT_CHARS:,}; split it into articles", field="text")
     if mentions is None:  # cues, dates and numbers are read from the normalised text too
-        from geomap.geoparse import geoparse
-        from geomap.geoparse.textnorm import normalise_text
 
         text = normalise_text(text).text
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import InputError
+from geomap.events.extract import extract_events
+from geomap.geodesy import distance_km
 from geomap.paths import PROJECT_ROOT
 
 GOLD_DIR = PROJECT_ROOT / "tests" / "fixtures" / "events_gold"
@@ -95,9 +97,7 @@ def load_gold(directory: str | Path | None = None) -> list[GoldDoc]:
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:
-    from pyproj import Geod
-
-    return Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2] / 1000.0
+    return distance_km(lat1, lon1, lat2, lon2)
 
 
 def _norm(value):
@@ -161,7 +161,6 @@ def evaluate_events(directory: str | Path | None = None, limit: int | None = Non
     Returns ``{"corpora": {name: {...metrics}}, "pooled": {...}, "docs": n,
     "docs_per_s": float, "misses": [...]}``.
     """
-    from geomap.events.extract import extract_events
 
     docs = load_gold(directory)
     if limit:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from geomap.errors import InputError
+from geomap.events.dates import as_date
 
 SIDECAR_KEYS = ("published", "url", "outlet", "title")
 
@@ -38,7 +39,6 @@ def read_sidecar(article: str | Path) -> dict:
             raise InputError(f"expected a string, got {type(meta[key]).__name__}",
                              path=str(meta_path), line=_line_of(raw, f'"{key}"'), field=key)
     if meta.get("published"):
-        from geomap.events.dates import as_date
 
         try:
             meta["published"] = as_date(meta["published"]).isoformat()

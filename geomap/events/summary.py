@@ -11,6 +11,8 @@ import math
 import re
 from collections.abc import Mapping
 
+from geomap.events.casualties import find_casualties
+
 _COUNTS = (("killed", "killed"), ("wounded", "wounded"), ("killed_or_wounded", "killed or wounded"),
            ("missing", "missing"), ("captured", "captured"))
 _VERIFICATION = {"unverified": "unverified", "denied": "denied by the other side",
@@ -53,7 +55,6 @@ _QUALIFIER_WORDS = {"at least": "at least", "over": "more than", "about": "about
 
 def _counts_as_claimed(record) -> list[str]:
     """The count columns, each with the qualifier of the claim in the notes that states it."""
-    from geomap.events.casualties import find_casualties
 
     notes = str(_get(record, "notes") or "")
     claims = find_casualties(notes) if notes else []
@@ -78,7 +79,7 @@ def _counts_as_claimed(record) -> list[str]:
 def casualty_summary(record) -> str:
     """Numbers of one event row as written, with claimant and verification.
 
-    ``record`` is an :class:`~geomap.events.schema.EventRecord`, a dict or a pandas row.
+    ``record`` is an :class:`~geomap.schema.EventRecord`, a dict or a pandas row.
     Uses ``casualties_text`` (kept by extraction: qualifiers, vague counts, zeros) and
     falls back to the count columns (ingested ACLED/UCDP rows).  Returns "" for an event
     without numbers.

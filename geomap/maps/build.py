@@ -15,8 +15,11 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
+from geomap.boundaries import ATTRIBUTION
 from geomap.errors import GeomapError, InputError
+from geomap.gazetteer.record import gazetteer_attribution
 from geomap.maps import assets, basemap, payload, regions
+from geomap.places import locate
 from geomap.spatial import zones as zones_mod
 
 BUFFER_COLOR = "#1f5fa8"
@@ -86,12 +89,9 @@ geomap.finish({{ this.runtime.get_name() }});
 def _resolve_place(name: str, events: pd.DataFrame | None) -> tuple[float, float]:
     """Coordinates of a named place: gazetteer first, then the events' own locations."""
     try:
-        from geomap.gazetteer import Gazetteer
-
-        hits = Gazetteer.default().search(name, limit=1)
-        if hits:
-            place = hits[0].place
-            return float(place.lat), float(place.lon)
+        found = locate(name)
+        if found.resolved:
+            return found.point
     except (ImportError, OSError, sqlite3.Error, GeomapError):
         pass  # no usable gazetteer: fall back to the events' own locations
     if events is not None and "location" in events.columns and len(events):
@@ -325,13 +325,9 @@ def map_data(events_gdf: pd.DataFrame | None, buffers=None, buffer_events_km: fl
     data["fit"] = [[fit[1], fit[0]], [fit[3], fit[2]]]
     width_km = basemap._extent_width_km(fit)
     extent = basemap.expand_extent(fit, max(60.0, 0.6 * width_km))
-    from geomap.gazetteer.record import gazetteer_attribution
-
     data["attribution"] = gazetteer_attribution(short=True)  # places were located with it
     if boundaries:
         data["boundaries"] = basemap.boundary_layers(extent, admin2=width_km < 900)
-        from geomap.boundaries import ATTRIBUTION
-
         data["attribution"] = f"{ATTRIBUTION} · {data['attribution']}"
     if labels:
         data["labels"] = ((basemap.admin_labels(extent, admin2=width_km < 900) if boundaries else [])

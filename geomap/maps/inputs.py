@@ -10,6 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from geomap.errors import GeomapError, InputError
+from geomap.events.extract import extract_events
+from geomap.events.sidecar import read_sidecar
+from geomap.io import read_events
+from geomap.places import locate
+from geomap.schema import events_to_gdf
+from geomap.spatial.filters import check_point
 
 _DIST_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|m)?\s*$", re.I)
 MIN_SCORE = 0.85  # gazetteer score below which a --buffer name is not trusted
@@ -37,8 +43,6 @@ def parse_buffer(spec: str) -> tuple[str, tuple[float, float] | None, float]:
     m = _COORD_RE.match(where)
     if m:
         lat, lon = float(m.group(1)), float(m.group(2))
-        from geomap.spatial.filters import check_point
-
         check_point(lat, lon, "--buffer")  # out of range, or (lon, lat) given: an error
         return f"{lat:g}, {lon:g}", (lat, lon), radius
     return where.strip(), None, radius
@@ -54,41 +58,35 @@ def parse_border_zone(spec: str) -> tuple[str, list[float]]:
 
 
 def resolve_place(name: str) -> tuple[float, float]:
-    """Coordinates of ``name`` from the offline gazetteer (best candidate)."""
+    """Coordinates of ``name`` from the offline gazetteer (``places.locate``, no context)."""
     try:
-        from geomap.gazetteer import Gazetteer
-
-        hits = Gazetteer.default().search(name, limit=1)
+        found = locate(name, min_score=MIN_SCORE)
     except (ImportError, OSError, sqlite3.Error, GeomapError) as exc:  # no usable gazetteer
         raise InputError(f"--buffer: cannot look up {name!r}: gazetteer unavailable ({exc}); give "
                          "coordinates instead, e.g. 51.191,35.271:10km", field="--buffer") from None
-    if not hits:
-        raise InputError(f"--buffer: no place called {name!r} in the gazetteer; give coordinates "
-                         "instead, e.g. 51.191,35.271:10km", field="--buffer")
-    best = hits[0]
-    place = best.place
-    if best.score < MIN_SCORE:
+    if not found.resolved and found.alternatives:  # candidates, none good enough
+        best = found.alternatives[0]
+        place = best.place
         raise InputError(f"--buffer: no good match for {name!r} in the gazetteer (best: {place.name}, "
                          f"{place.admin1}, {place.country}, score {best.score:.2f}); give "
                          "coordinates instead, e.g. 51.191,35.271:10km", field="--buffer")
+    if not found.resolved:
+        raise InputError(f"--buffer: no place called {name!r} in the gazetteer; give coordinates "
+                         "instead, e.g. 51.191,35.271:10km", field="--buffer")
+    place = found.place
     logging.getLogger("geomap.maps").info("%s -> %s, %s, %s (%.5f, %.5f)", name, place.name,
                                           place.admin1, place.country, place.lat, place.lon)
-    return float(place.lat), float(place.lon)
+    return found.point
 
 
 def read_article(path: Path):
     """Events of one article ``.txt`` (metadata from the sibling ``.json`` if present)."""
-    from geomap.events.extract import extract_events
-    from geomap.schema import events_to_gdf
-
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), path=str(path)) from None
-    from geomap.events.sidecar import read_sidecar
-
     meta = read_sidecar(path)
     records = extract_events(text, published=meta.get("published"), source=meta.get("outlet") or "",
                              source_url=meta.get("url") or "", title=meta.get("title"))
@@ -107,8 +105,6 @@ def load_events(paths: list[str]):
         if path.suffix.lower() == ".txt":
             frames.append(read_article(path))
         else:
-            from geomap.io import read_events
-
             frames.append(read_events(str(path)))
     if not frames:
         return None

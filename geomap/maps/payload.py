@@ -15,6 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geomap.events.summary import casualty_summary
+
 TYPE_COLORS = {
     "Battles": "#d62728",
     "Explosions/Remote violence": "#ff7f0e",
@@ -156,8 +158,6 @@ def type_colors(names: list[str]) -> dict[str, str]:
 
 def casualty_texts(df: pd.DataFrame) -> pd.Series:
     """The popup's casualty line per row (qualifiers kept), computed once per distinct record."""
-    from geomap.events.summary import casualty_summary
-
     cols = [c for c in CASUALTY_FIELDS + ["fatalities_low", "fatalities_best", "fatalities_high",
                                           "casualties_text", "notes", "claimed_by",
                                           "verification"] if c in df.columns]

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap import boundaries
+from geomap.geodesy import local_crs
 from geomap.maps import basemap
-from geomap.spatial.zones import _aeqd
 
 TOLERANCE_M = 150.0
 
@@ -24,8 +25,6 @@ TOLERANCE_M = 150.0
 def region_shapes(events: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
                   precision: np.ndarray) -> tuple[dict | None, list[int]]:
     """(FeatureCollection of the regions used, region index per event or -1)."""
-    from geomap import boundaries
-
     reg = np.full(len(lat), -1, dtype=int)
     idx = np.flatnonzero(precision == 3)
     if not len(idx):
@@ -60,7 +59,7 @@ def region_shapes(events: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
             frames.append(polys.loc[rows].assign(kind=kind, key=[f"{kind}:{p}" for p in rows]))
     shapes = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
     w, s, e, n = shapes.total_bounds
-    crs = _aeqd((s + n) / 2, (w + e) / 2)
+    crs = local_crs((s + n) / 2, (w + e) / 2)
     simple = shapes.to_crs(crs).simplify(TOLERANCE_M).to_crs(4326)  # districts overlap oblasts
     shapes = shapes.set_geometry(shapely.set_precision(simple.values, 1e-5, mode="pointwise"))
     position = {key: i for i, key in enumerate(shapes["key"])}

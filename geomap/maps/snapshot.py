@@ -14,9 +14,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-from pyproj import Geod
 
-GEOD = Geod(ellps="WGS84")
+from geomap.geodesy import destination, distance_km
+
 DAY_CHART_MAX_DAYS = 150  # longer spans are charted per week
 
 
@@ -34,10 +34,10 @@ def _nice_km(target: float) -> float:
 def _scale_bar(ax, extent) -> None:
     w, s, e, n = extent
     lat = s + (n - s) * 0.06
-    width_km = GEOD.inv(w, lat, e, lat)[2] / 1000
+    width_km = distance_km(lat, w, lat, e)
     km = _nice_km(width_km / 5)
     x0 = w + (e - w) * 0.04
-    x1, _, _ = GEOD.fwd(x0, lat, 90, km * 1000)
+    _, x1 = destination(lat, x0, 90, km * 1000)
     ax.plot([x0, x1], [lat, lat], color="#222", lw=3, solid_capstyle="butt", zorder=20)
     ax.text((x0 + x1) / 2, lat + (n - s) * 0.012, f"{km:g} km", ha="center", va="bottom",
             fontsize=8, zorder=20)

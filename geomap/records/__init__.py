@@ -30,7 +30,7 @@ Layouts
     ``oblast``...) or are given with ``columns={"location": "village", ...}``.
 
 Rows without coordinates but with a location are geocoded with
-``geomap.events.geocode.Resolver`` (the row's own admin1/admin2/country as context).
+``geomap.records.geocode.RowGeocoder`` (the row's own admin1/admin2/country as context).
 ``Problem.line`` is the physical line in a CSV (header = line 1), the sheet row in an
 XLSX and the 1-based feature number in GeoJSON/GeoPackage.
 

@@ -27,8 +27,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
+from geomap.geodesy import distance_km
 from geomap.schema import events_to_gdf
 
 LINK_COLUMNS = ["match_id", "match_kind", "match_km", "match_days"]
@@ -123,10 +123,8 @@ def join_events(text_events_gdf, records_gdf, max_km: float = 25, max_days: floa
     ti, ri = _candidate_pairs(t, r, max_km)
     pairs = pd.DataFrame({"ti": ti, "ri": ri})
     if len(pairs):
-        _, _, dist = Geod(ellps="WGS84").inv(
-            t.geometry.x.to_numpy()[ti], t.geometry.y.to_numpy()[ti],
-            r.geometry.x.to_numpy()[ri], r.geometry.y.to_numpy()[ri])
-        pairs["km"] = dist / 1000.0
+        pairs["km"] = distance_km(t.geometry.y.to_numpy()[ti], t.geometry.x.to_numpy()[ti],
+                                  r.geometry.y.to_numpy()[ri], r.geometry.x.to_numpy()[ri])
         pairs = pairs[pairs["km"] <= max_km]
     if len(pairs):
         ts, te = _interval(t)

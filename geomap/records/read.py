@@ -23,10 +23,10 @@ import numpy as np
 from tqdm import tqdm
 
 from geomap.errors import GeomapError, InputError
-from geomap.events.geocode import Resolver
 from geomap.io.csv import restore_formula
 from geomap.io.problems import Problem
 from geomap.io.tables import Table, is_delimited_text, read_table
+from geomap.records.geocode import RowGeocoder
 from geomap.records.layouts import Layout, detect_layout, get_layout, parse_columns_spec
 from geomap.records.validate import (
     RepeatedIds,
@@ -215,7 +215,7 @@ def geocode_rows(records: list[dict], lines: list[int], rows: list[int], keep: n
     """Fill the point of each row in ``rows`` from its location (the row's admin1/admin2/
     country as context); a name the gazetteer cannot place rejects its row."""
     try:
-        resolver = Resolver(gazetteer=gazetteer)
+        resolver = RowGeocoder(gazetteer=gazetteer)
     except GeomapError as exc:
         for i in rows:
             problems.append(Problem(path, lines[i], mapping.get("location"),

@@ -17,14 +17,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
 from geomap.errors import InputError
+from geomap.geodesy import distance_km
 from geomap.io.problems import Problem
 from geomap.io.tables import Table
 from geomap.records.layouts import Layout, ReportProblem
+from geomap.regions import region_layer, region_name_to_iso
 from geomap.schema import EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STR_COLUMNS
-from geomap.spatial.filters import region_layer, region_name_to_iso
 from geomap.values import is_blank, parse_date, to_bool, to_float, to_int
 
 __all__ = ["InputError", "Problem", "check_points", "check_row_width", "coerce_row",
@@ -258,10 +258,9 @@ def check_countries(records, lines, keep, path, problems, lat_f) -> None:
         out_pts = shapely.points(lon[~inside], lat[~inside])
         # distance (km) from the outside points to the country, for a tolerance at the border
         nearest = shapely.get_point(shapely.shortest_line(out_pts, poly), 1)
-        _, _, dist = Geod(ellps="WGS84").inv(lon[~inside], lat[~inside],
-                                             shapely.get_x(nearest), shapely.get_y(nearest))
         dist_km = np.zeros(len(rows))
-        dist_km[~inside] = dist / 1000
+        dist_km[~inside] = distance_km(lat[~inside], lon[~inside],
+                                       shapely.get_y(nearest), shapely.get_x(nearest))
         for k, i in enumerate(rows):
             if inside[k]:
                 continue

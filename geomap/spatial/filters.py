@@ -3,7 +3,8 @@
 Region names are matched leniently against the shipped boundaries (``name_en``,
 ``name_ru``, ``name_uk``, ``name_local``, ISO codes): "Kursk Oblast", "Kursk",
 "Курская область", "RU-KRS" and "Sumy region" all work.  Point-in-polygon tests are
-vectorised (``geopandas.sjoin``); distances are geodesic (``pyproj.Geod``, WGS84).
+vectorised (``geopandas.sjoin``); distances are geodesic (``geomap.geodesy``, WGS84);
+region lookups live in ``geomap.regions``, place names are located by ``geomap.places``.
 
 Near the Russia–Ukraine border the Natural Earth polygons are 1–3 km off, so region
 polygons are refined: Ukraine and its oblasts come from the Minregion layer, and the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -24,186 +24,15 @@ import pandas as pd
 import shapely
 
 from geomap.errors import InputError
-
-_NAME_COLUMNS = ("name_en", "name_ru", "name_uk", "name_local", "name_iso", "ne_name", "country")
-_CODE_COLUMNS = ("iso_a2", "iso_a3", "iso_3166_2", "id", "adm0_a3", "code")
-# Words that name the kind of unit, on top of geomap.gazetteer.normalize's list.
-_EXTRA_TYPE_WORDS = {"special", "republican", "autonomous", "oblasti", "oblasty"}
-
-
-# --------------------------------------------------------------------------- regions
-@lru_cache(maxsize=None)
-def region_layer(level: str) -> gpd.GeoDataFrame:
-    """Boundary polygons for ``level`` in ("country", "admin1", "admin2"), refined at the border.
-
-    Returns
-    -------
-    GeoDataFrame with the boundary attributes plus ``code`` (ISO code or district id).
-    """
-    from geomap import boundaries
-
-    if level == "admin2":  # Russian border districts (OSM) + Ukrainian raions (OCHA areas)
-        gdf = boundaries.admin2().copy()
-        gdf["code"] = gdf["id"]
-        gdf["country"] = "RU"
-        raions = ua_cod_areas("raion")
-        return gpd.GeoDataFrame(pd.concat([gdf, raions], ignore_index=True), crs=gdf.crs)
-    if level == "hromada":
-        return ua_cod_areas("hromada")
-    adm1 = boundaries.admin1(high_resolution_ukraine=True).copy()
-    adm2 = boundaries.admin2()
-    ua = shapely.union_all(adm1.loc[adm1["adm0_a2"] == "UA", "geometry"].values)
-    # Russian border oblasts: union of their OSM districts (same source as the border line).
-    osm_oblasts = adm2.dissolve(by="adm1_iso")["geometry"]
-    for iso, geom in osm_oblasts.items():
-        adm1.loc[adm1["iso_3166_2"] == iso, "geometry"] = geom
-    not_ua = adm1["adm0_a2"] != "UA"
-    adm1.loc[not_ua, "geometry"] = shapely.difference(adm1.loc[not_ua, "geometry"].values, ua)
-    if level == "admin1":
-        adm1["code"] = adm1["iso_3166_2"]
-        return adm1
-    if level != "country":
-        raise ValueError(f"unknown region level {level!r}")
-    countries = boundaries.countries().copy()
-    geoms = []
-    for iso in countries["iso_a2"]:
-        base = countries.loc[countries["iso_a2"] == iso, "geometry"].iloc[0]
-        if iso == "UA":
-            geoms.append(ua)
-            continue
-        own = adm1.loc[adm1["adm0_a2"] == iso, "geometry"].values
-        geoms.append(shapely.union_all([shapely.difference(base, ua), *own]))
-    countries["geometry"] = geoms
-    countries["code"] = countries["iso_a2"]
-    return countries
-
-
-@lru_cache(maxsize=None)
-def ua_cod_areas(level: str) -> gpd.GeoDataFrame:
-    """Approximate areas of Ukraine's 1,469 hromadas (or 136 raions) from the OCHA COD.
-
-    The shipped OCHA tables (gazetteer/ua_cod) give each unit's centroid, not its outline:
-    each hromada is the Voronoi cell of its centroid inside its own oblast (Minregion
-    polygons); a raion is the union of its hromadas. Edges between neighbouring units are
-    therefore approximate (a few km); oblast and national borders are exact.
-    """
-    from geomap import boundaries
-    from geomap.paths import gazetteer_dir
-
-    table = pd.read_csv(gazetteer_dir() / "ua_cod" / "hromadas_ua.tsv", sep="\t", dtype=str)
-    table = table.dropna(subset=["lat_centroid", "lon_centroid"])
-    lon = table["lon_centroid"].astype(float).to_numpy()
-    lat = table["lat_centroid"].astype(float).to_numpy()
-    oblasts = boundaries.admin1(high_resolution_ukraine=True)
-    oblasts = oblasts[oblasts["adm0_a2"] == "UA"]
-    points = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=4326)
-    cells = []
-    for _, oblast in oblasts.iterrows():
-        inside = points[points.within(oblast.geometry)]
-        if inside.empty:
-            continue
-        voronoi = shapely.voronoi_polygons(shapely.multipoints(inside.geometry.values),
-                                           extend_to=oblast.geometry)
-        polys = gpd.GeoDataFrame(geometry=list(voronoi.geoms), crs=4326)
-        owner = gpd.sjoin(inside, polys, how="inner", predicate="within")
-        piece = gpd.GeoDataFrame(owner.drop(columns="geometry").reset_index(drop=True),
-                                 geometry=polys.geometry.values[owner["index_right"].to_numpy()],
-                                 crs=4326)
-        piece["geometry"] = piece.geometry.intersection(oblast.geometry)
-        cells.append(piece.drop(columns="index_right"))
-    hromadas = gpd.GeoDataFrame(pd.concat(cells, ignore_index=True), crs=4326)
-    hromadas["country"] = "UA"
-    if level == "hromada":
-        hromadas["code"] = hromadas["pcode"]
-        return hromadas[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]]
-    raions = pd.read_csv(gazetteer_dir() / "ua_cod" / "raions_ua.tsv", sep="\t", dtype=str)
-    shapes = hromadas.dissolve(by="parent_pcode")[["geometry"]]
-    out = raions.merge(shapes, left_on="pcode", right_index=True, how="inner")
-    out["code"], out["country"] = out["pcode"], "UA"
-    return gpd.GeoDataFrame(out[["code", "name_en", "name_uk", "name_ru", "country", "geometry"]],
-                            crs=4326)
-
-
-def _core(name: str) -> str:
-    from geomap.gazetteer.normalize import core_name
-
-    return " ".join(w for w in core_name(name).split() if w not in _EXTRA_TYPE_WORDS)
-
-
-@lru_cache(maxsize=None)
-def _name_index(level: str) -> tuple[dict, dict, dict, dict]:
-    """code/strict/core/loose key → row positions of ``region_layer(level)``."""
-    from geomap.gazetteer.normalize import loose_key, strict_key
-
-    layer = region_layer(level)
-    codes: dict[str, set[int]] = {}
-    strict: dict[str, set[int]] = {}
-    core: dict[str, set[int]] = {}
-    loose: dict[str, set[int]] = {}
-    for pos, row in enumerate(layer.itertuples(index=False)):
-        rowd = row._asdict()
-        for col in _CODE_COLUMNS:
-            val = rowd.get(col)
-            if isinstance(val, str) and val:
-                codes.setdefault(val.upper(), set()).add(pos)
-        for col in _NAME_COLUMNS:
-            if col == "country" and level != "country":
-                continue
-            val = rowd.get(col)
-            if not isinstance(val, str) or not val:
-                continue
-            strict.setdefault(strict_key(val), set()).add(pos)
-            c = _core(val)
-            if c:
-                core.setdefault(c, set()).add(pos)
-                loose.setdefault(loose_key(c), set()).add(pos)
-    return codes, strict, core, loose
-
-
-def find_regions(level: str, names: str | Iterable[str], field: str | None = None) -> gpd.GeoDataFrame:
-    """Rows of ``region_layer(level)`` named by ``names`` (lenient; see module doc).
-
-    Raises
-    ------
-    InputError
-        If a name matches no region (the message lists close names).
-    """
-    from geomap.gazetteer.normalize import loose_key, strict_key
-
-    if isinstance(names, str):
-        names = [names]
-    layer = region_layer(level)
-    codes, strict, core, loose = _name_index(level)
-    hits: set[int] = set()
-    for name in names:
-        name = str(name).strip()
-        found = (
-            codes.get(name.upper())
-            or strict.get(strict_key(name))
-            or core.get(_core(name))
-            or loose.get(loose_key(_core(name)) if _core(name) else "")
-        )
-        if not found:
-            known = sorted(set(layer["name_en"].dropna()))
-            from rapidfuzz import process
-
-            close = [m[0] for m in process.extract(name, known, limit=3)]
-            raise InputError(
-                f"unknown {level} {name!r} (close: {', '.join(close)})", field=field or level
-            )
-        hits |= found
-    return layer.iloc[sorted(hits)]
-
-
-def region_name_to_iso(name: str) -> str | None:
-    """ISO alpha-2 code of a country named in any language/ISO form, or None."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    try:
-        rows = find_regions("country", name)
-    except InputError:
-        return None
-    return rows["iso_a2"].iloc[0] if len(rows) == 1 else None
+from geomap.geodesy import distance_km
+from geomap.places import centre_point
+from geomap.regions import (  # noqa: F401 (region lookups lived here; re-exported)
+    find_regions,
+    region_layer,
+    region_name_to_iso,
+    ua_cod_areas,
+)
+from geomap.values import parse_date
 
 
 # --------------------------------------------------------------------------- helpers
@@ -286,49 +115,9 @@ def _load_polygon(polygon) -> gpd.GeoDataFrame:
     return shapes.to_crs(4326)
 
 
-def _resolve_point(place) -> tuple[float, float]:
-    """(lat, lon) of a ``within_km`` centre given as a place name or a (lat, lon) pair."""
-    if isinstance(place, str):
-        text = place.strip()
-        parts = [p.strip() for p in text.split(",")]
-        if len(parts) == 2:
-            try:
-                place = (float(parts[0]), float(parts[1]))
-            except ValueError:
-                place = None
-            if place is not None:
-                return _resolve_point(place)
-        from geomap.geoparse import resolve_name
-
-        mention = resolve_name(text)
-        if not mention.resolved or mention.place is None:
-            raise InputError(
-                f"cannot locate {text!r}: {mention.reason or 'not in the gazetteer'}",
-                field="within_km",
-            )
-        return float(mention.place.lat), float(mention.place.lon)
-    lat, lon = (float(v) for v in place)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
-        raise InputError(f"centre ({lat:g}, {lon:g}) is not a valid (lat, lon){hint}",
-                         field="within_km")
-    return lat, lon
-
-
 def geodesic_km(lat0: float, lon0: float, lats, lons) -> np.ndarray:
     """Geodesic (WGS84) distances in km from one point to arrays of points; NaN stays NaN."""
-    from pyproj import Geod
-
-    lats = np.asarray(lats, dtype=float)
-    lons = np.asarray(lons, dtype=float)
-    out = np.full(lats.shape, np.nan)
-    ok = np.isfinite(lats) & np.isfinite(lons)
-    if ok.any():
-        _, _, dist = Geod(ellps="WGS84").inv(
-            np.full(ok.sum(), lon0), np.full(ok.sum(), lat0), lons[ok], lats[ok]
-        )
-        out[ok] = dist / 1000.0
-    return out
+    return distance_km(lat0, lon0, np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -385,8 +174,6 @@ def _is_coordinate_pair(place) -> bool:
 
 
 def _parse_bound(value, field: str) -> pd.Timestamp:
-    from geomap.values import parse_date
-
     iso = parse_date(value)
     if iso is None:
         raise InputError(f"cannot parse date {value!r}", field=field)
@@ -470,7 +257,7 @@ def filter_events(
             raise InputError(f"within_km must be (place, km), got {within_km!r}", field="within_km") from exc
         if not km >= 0:
             raise InputError("within_km distance must be >= 0", field="within_km")
-        lat0, lon0 = _resolve_point(place)
+        lat0, lon0 = centre_point(place, field="within_km")
         with np.errstate(invalid="ignore"):
             near = geodesic_km(lat0, lon0, y, x) <= km
             if len(gdf) and not near.any() and _is_coordinate_pair(place) and abs(lon0) <= 90:

@@ -1,14 +1,13 @@
 """Buffer zones around places and distance bands along the Russia–Ukraine border.
 
 All distances are in metres on the WGS84 ellipsoid: circles are traced with the
-geodesic direct problem (``pyproj.Geod.fwd``), the border line is buffered piecewise in
+geodesic direct problem (``geomap.geodesy``), the border line is buffered piecewise in
 local azimuthal-equidistant projections, and areas come from an equal-area projection.
 Nothing is ever buffered in degrees.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -16,12 +15,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from geomap import boundaries
+from geomap.boundaries import ru_ua_border
 from geomap.errors import InputError
+from geomap.geodesy import geodesic_circles, line_buffer_m  # noqa: F401 (re-exported)
+from geomap.regions import admin_polygon
 
-GEOD = Geod(ellps="WGS84")
 WGS84 = "EPSG:4326"
 EQUAL_AREA = "EPSG:6933"  # WGS 84 / NSIDC EASE-Grid 2.0 Global (cylindrical equal-area)
 _COUNTRY_ALIASES = {
@@ -90,25 +92,6 @@ def _radii_m(radius_km, names: pd.Series) -> np.ndarray:
     return radii * 1000.0
 
 
-def geodesic_circles(lat, lon, radius_m, n_vertices: int = 128) -> np.ndarray:
-    """Polygons whose vertices lie exactly ``radius_m`` metres (geodesic) from each centre.
-
-    Vectorised over all centres: one ``Geod.fwd`` call for every vertex. Exterior rings
-    are counter-clockwise (RFC 7946).
-    """
-    lat, lon, radius_m = np.broadcast_arrays(np.asarray(lat, float), np.asarray(lon, float),
-                                             np.asarray(radius_m, float))
-    k = lat.size
-    if k == 0:
-        return np.array([], dtype=object)
-    az = np.linspace(360.0, 0.0, n_vertices, endpoint=False)  # decreasing azimuth = CCW
-    lo, la, _ = GEOD.fwd(np.repeat(lon.ravel(), n_vertices), np.repeat(lat.ravel(), n_vertices),
-                         np.tile(az, k), np.repeat(radius_m.ravel(), n_vertices))
-    coords = np.stack([lo, la], axis=-1).reshape(k, n_vertices, 2)
-    coords = np.concatenate([coords, coords[:, :1]], axis=1)
-    return shapely.polygons(coords)
-
-
 def area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
     """Areas in km² from an equal-area projection."""
     return (geoms.to_crs(EQUAL_AREA).area / 1e6).to_numpy()
@@ -173,45 +156,8 @@ def buffer_zones(points, radius_km, *, dissolve: bool = True,
 
 
 # --------------------------------------------------------------------------- border bands
-def _aeqd(lat: float, lon: float) -> CRS:
-    return CRS.from_proj4(f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m")
-
-
-def line_buffer_m(line: BaseGeometry, distance_m: float, chunk_km: float = 100.0) -> BaseGeometry:
-    """Buffer a long (multi)line by ``distance_m`` metres, in lon/lat.
-
-    The line is cut into pieces of about ``chunk_km`` of geodesic length, each buffered in
-    an azimuthal-equidistant projection centred on the piece (scale error below 1e-4 at
-    ``chunk_km/2 + distance``), and the pieces are merged.
-    """
-    pieces = []
-    for part in shapely.get_parts(line):
-        xy = np.asarray(part.coords)[:, :2]
-        seg = GEOD.line_lengths(xy[:, 0], xy[:, 1]) if len(xy) > 1 else np.array([])
-        cum = np.concatenate([[0.0], np.cumsum(seg)])
-        chunk = np.minimum((cum // (chunk_km * 1000.0)).astype(int),
-                           max(int(cum[-1] // (chunk_km * 1000.0)) - 1, 0))
-        for c in np.unique(chunk):
-            idx = np.flatnonzero(chunk == c)
-            lo, hi = idx[0], min(idx[-1] + 1, len(xy) - 1)  # share the joint vertex
-            sub = xy[lo:hi + 1]
-            mid = sub[len(sub) // 2]
-            crs = _aeqd(mid[1], mid[0])
-            fwd = Transformer.from_crs(WGS84, crs, always_xy=True)
-            inv = Transformer.from_crs(crs, WGS84, always_xy=True)
-            x, y = fwd.transform(sub[:, 0], sub[:, 1])
-            geom = shapely.LineString(np.column_stack([x, y])) if len(sub) > 1 \
-                else shapely.Point(x[0], y[0])
-            buf = geom.buffer(distance_m, quad_segs=16)
-            pieces.append(shapely.transform(buf, lambda c, inv=inv: np.column_stack(
-                inv.transform(c[:, 0], c[:, 1]))))
-    return shapely.make_valid(shapely.union_all(pieces))
-
-
 @lru_cache(maxsize=16)
 def _border_buffer(distance_m: float, high_resolution: bool) -> BaseGeometry:
-    from geomap.boundaries import ru_ua_border
-
     return line_buffer_m(shapely.union_all(ru_ua_border(high_resolution).geometry.values),
                          distance_m)
 
@@ -219,8 +165,6 @@ def _border_buffer(distance_m: float, high_resolution: bool) -> BaseGeometry:
 @lru_cache(maxsize=4)
 def _territory(country: str, high_resolution: bool) -> BaseGeometry:
     """Land of one country near the border, from the same source as the border line."""
-    from geomap import boundaries
-
     if country == "RU":
         if high_resolution:  # OSM districts: same source as the OSM border line
             return shapely.union_all(boundaries.admin2().geometry.values)
@@ -238,34 +182,8 @@ def _norm(s) -> str:
 
 
 def resolve_admin(name: str) -> BaseGeometry:
-    """Polygon of an oblast (name in en/ru/uk or ISO 3166-2 code) or a Russian district.
-
-    Russian border oblasts are built from their OSM districts, so that they meet the OSM
-    border line exactly; other units come from ``admin1`` (Minregion for Ukraine).
-    """
-    from geomap import boundaries
-
-    want = _norm(name)
-    a2 = boundaries.admin2()
-    hit = a2[a2["adm1_name_en"].map(_norm).eq(want) | a2["adm1_name_ru"].map(_norm).eq(want)
-             | a2["adm1_iso"].map(_norm).eq(want)]
-    if hit.empty:
-        a1 = boundaries.admin1()
-        cols = [c for c in ("name_en", "name_local", "name_ru", "name_uk", "iso_3166_2")
-                if c in a1.columns]
-        mask = np.zeros(len(a1), bool)
-        for c in cols:
-            mask |= a1[c].map(_norm).eq(want).to_numpy()
-        hit = a1[mask]
-    if hit.empty:
-        hit = a2[a2["name_en"].map(_norm).eq(want) | a2["name_ru"].map(_norm).eq(want)
-                 | a2["id"].map(_norm).eq(want)]
-    if hit.empty:
-        known = sorted(set(boundaries.admin1()["name_en"]) | set(a2["name_en"]))
-        close = difflib.get_close_matches(str(name), known, n=3)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise InputError(f"unknown oblast or district {name!r}{hint}", field="clip_to")
-    return shapely.union_all(hit.geometry.values)
+    """Polygon of an oblast or a Russian district (see ``geomap.regions.admin_polygon``)."""
+    return admin_polygon(name, field="clip_to")
 
 
 def _clip_geometry(clip_to) -> BaseGeometry | None:

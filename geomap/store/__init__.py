@@ -15,7 +15,9 @@ import os
 import geopandas as gpd
 
 from geomap.errors import InputError
+from geomap.spatial.filters import filter_events
 from geomap.store.base import StoreBackend, prepare_rows
+from geomap.values import parse_date
 
 __all__ = ["EventStore", "StoreBackend", "open_backend"]
 
@@ -82,9 +84,6 @@ class EventStore:
         Bounding boxes and date ranges are pushed down to the backend (spatial/date
         indexes); the other filters run on the result with ``filter_events``.
         """
-        from geomap.spatial.filters import filter_events
-        from geomap.values import parse_date
-
         push = {}
         if filters.get("bbox") is not None:
             push["bbox"] = filters["bbox"]

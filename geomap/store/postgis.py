@@ -33,9 +33,11 @@ import numpy as np
 import shapely
 
 from geomap.errors import GeomapError, InputError
+from geomap.places import centre_point
 from geomap.schema import BOOL_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
-from geomap.spatial.filters import as_list, check_bbox
+from geomap.spatial.filters import _load_polygon, as_list, check_bbox, find_regions
 from geomap.store.base import StoreBackend, StoreRow, rows_to_gdf
+from geomap.values import parse_date
 
 __all__ = ["PostGISBackend", "parse_dsn"]
 
@@ -375,8 +377,6 @@ class PostGISBackend(StoreBackend):
     @staticmethod
     def _region_wkbs(country, admin1, admin2, polygon) -> list[list[bytes]]:
         """One list of polygon WKBs per region filter (a row must intersect one of each)."""
-        from geomap.spatial.filters import _load_polygon, find_regions
-
         out = []
         for level, value in (("country", country), ("admin1", admin1), ("admin2", admin2)):
             names = as_list(value)
@@ -402,8 +402,6 @@ def _wkbs(shapes: gpd.GeoDataFrame) -> list[bytes]:
 
 
 def _check_within(within_km) -> tuple[float, float, float]:
-    from geomap.spatial.filters import _resolve_point
-
     try:
         place, km = within_km
         km = float(km)
@@ -412,13 +410,11 @@ def _check_within(within_km) -> tuple[float, float, float]:
                          field="within_km") from exc
     if not np.isfinite(km) or km < 0:
         raise InputError("within_km distance must be >= 0", field="within_km")
-    lat0, lon0 = _resolve_point(place)
+    lat0, lon0 = centre_point(place, field="within_km")
     return lat0, lon0, km
 
 
 def _iso(value, field: str) -> str:
-    from geomap.values import parse_date
-
     iso = parse_date(value)
     if iso is None:
         raise InputError(f"cannot parse date {value!r}", field=field)
