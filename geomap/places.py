@@ -56,6 +56,9 @@ def district_hint(name: str) -> tuple[str, str]:
     return name, ""
 
 
+_AIRFIELD = re.compile(r"\b(?:airport|aiport|airfield|air\s*base|airbase|aerodrome)\b", re.IGNORECASE)
+
+
 def clean_location(name: str) -> tuple[str, int, str]:
     """A table's place string → (name to look up, minimum geo_precision, note).
 
@@ -197,6 +200,9 @@ def locate(name: str, *, country: str | None = None, admin1: str | None = None,
     else:
         cc, admin1 = (country.strip().upper() if country else None), None
     attempts = [query] + ([raw] if raw.casefold() != query.casefold() else [])
+    facility = _NEAR_PREFIX.sub("", raw)
+    if _AIRFIELD.search(facility):  # "Donetsk International airport": the airport itself
+        attempts.insert(0, facility)
     mention = None
     for attempt in attempts:
         mention = resolve_name(attempt, country=cc, admin1=admin1 or None, admin2=admin2 or None,
@@ -224,6 +230,9 @@ def locate(name: str, *, country: str | None = None, admin1: str | None = None,
             f"best match {p.name} ({p.hierarchy()}) scores {score:.2f}, below {min_score:.2f}"),
             alternatives=[best, *alternatives])
     reason = mention.reason or ""
+    if p.feature_class == "S":  # found as the facility: "near" only if the name says so
+        min_precision = 2 if facility != raw else 1
+        note = f"near: {raw!r}" if facility != raw else ""
     if note:
         reason = f"{reason}; {note}" if reason else note
     return Resolution(query=query, place=p, score=score,

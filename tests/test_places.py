@@ -87,3 +87,14 @@ def test_namesakes_lists_every_plausible_record(gazetteer):
     oblasts = {c.place.admin1 for c in namesakes("Yampil", countries=["UA"])}
     assert {"Donetsk Oblast", "Sumy Oblast", "Vinnytsia Oblast"} <= oblasts
     assert [c.place.admin1 for c in namesakes("Yampil", admins=["Sumy Oblast"])] == ["Sumy Oblast"]
+
+
+@pytest.mark.parametrize(("name", "admin1", "precision"), [
+    # UCDP GED where_coordinates values; GED puts them at 48.075, 37.7256 (the airport)
+    ("Donetsk International airport", "Donetsk oblast", 1),
+    ("near Donetsk airport", "Donetsk oblast", 2),
+])
+def test_an_airport_in_a_table_is_the_airport(name, admin1, precision):
+    r = locate(name, country="UA", admin1=admin1)
+    assert r.place.feature_code == "AIRP" and r.precision == precision
+    assert haversine_km(r.place.lat, r.place.lon, 48.075, 37.725556) < 2
