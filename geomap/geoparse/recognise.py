@@ -20,7 +20,8 @@ from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
+# The one sentence boundary of geoparsing (the NER numbers sentences with it too).
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
@@ -48,7 +49,7 @@ class Token:
 
 def tokenise(text: str) -> list[Token]:
     """Word tokens with offsets, sentence numbers and possessive 's split off."""
-    boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
+    boundaries = [m.end() for m in SENTENCE_END.finditer(text)]
     tokens: list[Token] = []
     sentence, b = 0, 0
     previous_end = 0
