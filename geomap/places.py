@@ -21,6 +21,7 @@ from geomap.errors import GeomapError, InputError
 from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.record import Candidate, Place
 from geomap.geoparse import resolve_name
+from geomap.geoparse.lexicon import AIRFIELD_WORDS
 
 __all__ = ["Resolution", "locate", "centre_point", "namesakes", "clean_location", "district_hint"]
 
@@ -56,7 +57,8 @@ def district_hint(name: str) -> tuple[str, str]:
     return name, ""
 
 
-_AIRFIELD = re.compile(r"\b(?:airport|aiport|airfield|air\s*base|airbase|aerodrome)\b", re.IGNORECASE)
+# "Donetsk International airport", "near Luhansk airbase": a facility the gazetteer may hold
+_AIRFIELD = re.compile(rf"\b(?:{'|'.join(sorted(AIRFIELD_WORDS))}|air\s+base)\b", re.IGNORECASE)
 
 
 def clean_location(name: str) -> tuple[str, int, str]:

@@ -183,13 +183,14 @@ class Gazetteer:
 
     @_damage_is_an_error
     def _places(self, rids: list[int]) -> dict[int, Place]:
-        out = {}
-        for i in range(0, len(rids), 500):
-            chunk = rids[i:i + 500]
-            sql = f"SELECT * FROM places WHERE rid IN ({','.join('?' * len(chunk))})"
-            for row in self._con.execute(sql, chunk):
-                out[row[0]] = row_to_place(row)
-        return out
+        return {row[0]: row_to_place(row)
+                for row in self._rows_in("SELECT * FROM places WHERE rid", rids)}
+
+    def _rows_in(self, select: str, ids: list[int]):
+        """Rows of ``{select} IN (ids)``, queried in chunks (SQLite's variable limit)."""
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            yield from self._con.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk)
 
     def _key_queries(self, name: str) -> tuple[set[tuple[str, int]], str, tuple[str, ...]]:
         """The (key, kind) pairs a name is looked up under, its strict key, its core keys."""
@@ -249,21 +250,18 @@ class Gazetteer:
     def name_holders(self, name: str) -> list[NameHolder]:
         """Who carries this name (as its own name, an alternate or an admin core name),
         without reading whole records: what a recogniser needs to judge a bare word."""
-        hits = [(rid, label) for rid, label in self.lookup_keys(name) if label != "loose"]
-        if not hits:
+        labels = {rid: label for rid, label in self.lookup_keys(name) if label != "loose"}
+        if not labels:
             return []
         query = unicodedata.normalize("NFC", name.strip()).casefold()
-        labels = dict(hits)
         out = []
-        for i in range(0, len(hits), 500):
-            chunk = [rid for rid, _ in hits[i:i + 500]]
-            sql = ("SELECT rid, name, asciiname, population, feature_code, country FROM places "
-                   f"WHERE rid IN ({','.join('?' * len(chunk))})")
-            for rid, own, ascii_name, population, code, country in self._con.execute(sql, chunk):
-                exact = query in (unicodedata.normalize("NFC", own or "").casefold(),
-                                  (ascii_name or "").casefold())
-                match = "exact" if exact else ("core" if labels[rid] == "core" else "alternate")
-                out.append(NameHolder(match, int(population or 0), code in ADMIN_LEVEL, country))
+        rows = self._rows_in("SELECT rid, name, asciiname, population, feature_code, country "
+                             "FROM places WHERE rid", list(labels))
+        for rid, own, ascii_name, population, code, country in rows:
+            exact = query in (unicodedata.normalize("NFC", own or "").casefold(),
+                              (ascii_name or "").casefold())
+            match = "exact" if exact else ("core" if labels[rid] == "core" else "alternate")
+            out.append(NameHolder(match, int(population or 0), code in ADMIN_LEVEL, country))
         return out
 
     def search(self, name: str, country: str | None = None, admin1: str | None = None,
@@ -409,12 +407,9 @@ class Gazetteer:
     def strict_names(self, rids: list[int]) -> dict[int, list[str]]:
         """The strict name keys of these records (as indexed)."""
         out: dict[int, list[str]] = {}
-        for i in range(0, len(rids), 500):
-            chunk = rids[i:i + 500]
-            sql = (f"SELECT place, key FROM names WHERE kind={STRICT} AND place IN "
-                   f"({','.join('?' * len(chunk))})")
-            for rid, key in self._con.execute(sql, chunk):
-                out.setdefault(rid, []).append(key)
+        for rid, key in self._rows_in(f"SELECT place, key FROM names WHERE kind={STRICT} AND place",
+                                      rids):
+            out.setdefault(rid, []).append(key)
         return out
 
     # -- information -----------------------------------------------------------

@@ -94,7 +94,7 @@ FACILITY_WORDS = {
     "combine", "terminal", "school", "lyceum", "market", "mall",
 }
 # Facility words that make a facility even in lower case ("near Donetsk airport", GED's way).
-AIRFIELD_WORDS = {"airport", "airfield", "airbase", "aerodrome"}
+AIRFIELD_WORDS = {"airport", "aiport", "airfield", "airbase", "aerodrome"}  # "aiport": GED writes it
 # Nouns after a town's name that make it a front sector ("the Kupiansk direction").
 FRONT_SECTOR_WORDS = {"direction", "axis", "sector", "front", "salient", "bridgehead"}
 # Auxiliaries after which a participle keeps a name a location ("Kharkiv was shelled").

@@ -36,7 +36,6 @@ from geomap.geodesy import haversine_km
 from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
 from geomap.geoparse.mention import PlaceMention, Span
 
-_EARTH_KM = 6371.0088
 _LOCAL_GAP = re.compile(r"^(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
@@ -103,13 +102,7 @@ class Context:
         anchors = [(i, a) for i, a in self.near(exclude) if i != exclude]
         if not anchors or not places:
             return [(math.inf, None)] * len(places)
-        lat1 = np.radians([p.lat for p in places])[:, None]
-        lon1 = np.radians([p.lon for p in places])[:, None]
-        lat2 = np.radians([a.lat for _, a in anchors])[None, :]
-        lon2 = np.radians([a.lon for _, a in anchors])[None, :]
-        h = (np.sin((lat2 - lat1) / 2) ** 2
-             + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-        km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+        km = _distance_matrix(places, [a for _, a in anchors])
         anchor_cores = [core_name(a.name) for _, a in anchors]
         own = np.array([[core_name(p.name) == ac for ac in anchor_cores] for p in places])
         km[own] = np.inf  # a name is no evidence for itself
@@ -481,8 +474,7 @@ class Resolver:
             not c.place.is_admin and c.place.population >= _SMALL_PLACE
             and core_name(c.place.name) == core_name(span.text) for c in cands)
         # the war-zone prior tells villages apart, never a city from a village
-        big = [c for c in cands if c.place.population >= _BIG_CITY and not c.place.is_admin
-               and c.score >= _SCORES_EXACTISH]
+        big = _big_cities(cands)
         theatre = self.theatre if not big else {}
         unit_first = not any(c.match == "exact" for c in big)
         scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first)
@@ -574,7 +566,7 @@ class Resolver:
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
-        theatre = (theatre or {}).get(p.admin1_code, 0.0) if not p.is_admin else 0.0
+        theatre = _theatre_weight(theatre or {}, p)
         if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
             total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
@@ -792,15 +784,17 @@ def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]],
     return out
 
 
+def _distance_matrix(places: list[Place], others: list[Place]) -> np.ndarray:
+    """Great-circle km from each of ``places`` (rows) to each of ``others`` (columns)."""
+    return haversine_km(np.array([p.lat for p in places])[:, None],
+                        np.array([p.lon for p in places])[:, None],
+                        np.array([o.lat for o in others])[None, :],
+                        np.array([o.lon for o in others])[None, :])
+
+
 def _nearest(places: list[Place], others: list[Place]) -> list[tuple[float, Place | None]]:
     """Distance (km) from each place to the nearest of ``others`` of another name."""
-    lat1 = np.radians([p.lat for p in places])[:, None]
-    lon1 = np.radians([p.lon for p in places])[:, None]
-    lat2 = np.radians([o.lat for o in others])[None, :]
-    lon2 = np.radians([o.lon for o in others])[None, :]
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+    km = _distance_matrix(places, others)
     best = km.argmin(axis=1)
     return [(float(km[r, b]), others[b]) for r, b in enumerate(best)]
 
@@ -904,6 +898,16 @@ def _contains(unit: Place, place: Place) -> bool:
         unit.name, place.admin2, place.admin3)
 
 
+def _big_cities(cands: list[Candidate]) -> list[Candidate]:
+    """Cities of 100k+ carrying the name as written: the war-zone prior is not for them."""
+    return [c for c in cands if c.place.population >= _BIG_CITY and not c.place.is_admin
+            and c.score >= _SCORES_EXACTISH]
+
+
+def _theatre_weight(theatre: dict[str, float], p: Place) -> float:
+    return theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0
+
+
 def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     fitting = [s for s in scored if s.fits]
     if len(scored) == 1:
@@ -911,13 +915,11 @@ def _margin_reason(scored: list[Scored], theatre: dict[str, float]) -> str:
     if len(fitting) == 1:
         return f"only fitting one of {len(scored)} namesakes"
     best = scored[0].candidate.place
-    if any(s.candidate.place.population >= _BIG_CITY and s.candidate.score >= _SCORES_EXACTISH
-           and not s.candidate.place.is_admin for s in scored):
+    if _big_cities([s.candidate for s in scored]):
         theatre = {}  # not applied (see _rank)
 
     def without_theatre(s: Scored) -> float:
-        p = s.candidate.place
-        return s.total - (theatre.get(p.admin1_code, 0.0) if not p.is_admin else 0.0)
+        return s.total - _theatre_weight(theatre, s.candidate.place)
 
     if len(fitting) > 1 and fitting[0] is scored[0] and without_theatre(scored[0]) < max(
             without_theatre(s) for s in fitting[1:]):
