@@ -255,3 +255,81 @@ def test_a_state_so_named_beats_its_towns():
     # the US state, not Florida (Cuba, 63k) or one of the dozen other towns so named
     m = _by_text(geoparse("Deputies in Florida arrested him near Atlanta, Georgia."), "Florida")
     assert m.place.feature_code == "ADM1" and m.place.country == "US"
+
+
+# -- GED coder strings: settlement nouns, admin chains, Russian forms -----------------
+@pytest.mark.parametrize(("text", "name", "lat", "lon"), [
+    # UCDP GED where_description strings with GED's own coordinates
+    ("near the village of Vodiane in the Novoazovsky district of Donetsk region", "Vodiane",
+     47.147911, 37.784462),
+    ("near the Kominternovo settlement from the direction of the Vodyanoye settlement.",
+     "Kominternovo", 47.174126, 37.814764),
+    ("near the village of Aleksandrovka, Sverdlovsk district, Luhansk region", "Aleksandrovka",
+     48.071213, 39.747667),
+    ("near Pobeda village, Donetsk", "Pobeda", 47.978667, 38.802594),
+    ("near Komsomolskoye village, Donetsk", "Komsomolskoye", 47.667028, 38.069125),
+    ("near the village of Berezovy, Maryinsky district of Donetsk region", "Berezovy",
+     47.769334, 37.582322),
+    ("Elenovka checkpoint", "Elenovka", 47.836609, 37.651082),
+])
+def test_ged_coder_strings(text, name, lat, lon):
+    m = _by_text(geoparse(text), name)
+    assert m.precision == 1
+    assert haversine_km(m.lat, m.lon, lat, lon) < 2, m.reason
+
+
+def test_two_small_names_reported_together_find_each_other():
+    # neither Kominternovo (now Pikuzy) nor Vodyanoye (Vodiane) has its Donetsk namesake
+    # among its first candidates; together they do
+    mentions = geoparse("near the Kominternovo settlement from the direction of the "
+                        "Vodyanoye settlement.")
+    a, b = _by_text(mentions, "Kominternovo"), _by_text(mentions, "Vodyanoye")
+    assert a.place.admin1 == b.place.admin1 == "Donetsk Oblast"
+    assert haversine_km(a.lat, a.lon, b.lat, b.lon) < 10
+
+
+def test_a_settlement_noun_before_the_comma_keeps_the_oblast_qualifier():
+    mentions = geoparse("near Pobeda village, Donetsk")
+    assert _by_text(mentions, "Donetsk").role == "qualifier"
+    assert _by_text(mentions, "Donetsk").place.feature_code == "ADM1"
+    # a village the gazetteer does not know is placed at the oblast, not the city
+    mentions = geoparse("near Iloviaks town, Donetsk")
+    unknown = _by_text(mentions, "Iloviaks")
+    assert unknown.place.id == "adm1:UA-14" and unknown.precision == 3 and unknown.needs_review
+    assert "Donetsk Oblast" in unknown.reason
+    assert _by_text(mentions, "Donetsk").role == "qualifier"
+
+
+def test_region_after_district_of_is_the_region():
+    mentions = geoparse("near the village of Vodiane in the Novoazovsky district of Donetsk region")
+    region = _by_text(mentions, "Donetsk region")
+    assert region.place.id == "adm1:UA-14"
+
+
+def test_a_district_is_never_a_region():
+    mentions = geoparse("village Panchenkova, Sverdlovsk district, Luhansk region")
+    district = _by_text(mentions, "Sverdlovsk district")
+    assert district.place.country == "UA" and district.place.feature_code != "ADM1"
+
+
+def test_a_russian_form_the_gazetteer_lacks_is_read_in_the_named_region():
+    m = _by_text(geoparse("near Orlovsky village, Telmanovsky region Donetsk region"), "Orlovsky")
+    assert m.place.admin1 == "Donetsk Oblast" and m.needs_review
+    assert haversine_km(m.lat, m.lon, 47.258251, 37.7413) < 2  # GED's point
+    assert m.place.name in m.reason and "other language's form" in m.reason
+
+
+def test_the_governor_of_a_city_named_oblast_is_the_oblast():
+    # Zaporizhzhia's namesake villages crowd the oblast out of the first candidates
+    m = _by_text(geoparse("The Zaporizhzhia governor reported attacks on 8 settlements."),
+                 "Zaporizhzhia")
+    assert m.place.id == "adm1:UA-23"
+
+
+def test_a_list_of_towns_with_their_states_is_read_pair_by_pair():
+    text = ("The properties are located in Louisville and Lexington, Kentucky, Nashville and "
+            "Cordova, Tennessee, Richmond, Virginia, and Orlando, Florida.")
+    mentions = geoparse(text)
+    assert _by_text(mentions, "Cordova").place.admin1 == "Tennessee"
+    assert _by_text(mentions, "Richmond").place.admin1 == "Virginia"
+    assert _by_text(mentions, "Orlando").place.admin1 == "Florida"

@@ -14,7 +14,12 @@ import pytest
 
 from geomap.gazetteer.normalize import strict_key
 from geomap.gazetteer.packs import EXCLUDE_ENV, enabled_packs, russian_district_name
-from geomap.gazetteer.translit import news_forms, russian_latin, ukrainian_to_russian
+from geomap.gazetteer.translit import (
+    consonant_skeleton,
+    news_forms,
+    russian_latin,
+    ukrainian_to_russian,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "fixtures" / "name_pairs.tsv"
@@ -69,6 +74,24 @@ def test_ukrainian_villages_get_their_russian_news_forms():
     assert {"Kleshcheyevka", "Kleshcheevka"} <= set(news_forms(name_uk="Кліщіївка"))
     assert "Novoselovka Pervaya" in news_forms(name_uk="Новоселівка Перша")
     assert "Chasov Yar" in news_forms(name_uk="Часів Яр")
+    # names from given names take the Russian given name (Oleksa = Aleksey, Olena = Yelena)
+    assert "Alekseyevka" in news_forms(name_uk="Олексіївка")
+    assert "Aleksandrovka" in news_forms(name_uk="Олександрівка")
+    assert "Yelenovka" in news_forms(name_uk="Оленівка")
+    assert "Nikitovka" in news_forms(name_uk="Микитівка")
+
+
+@pytest.mark.parametrize(("russian_form", "ukrainian_form"), [
+    ("Orlovsky", "Orlovske"), ("Vodyanoye", "Vodiane"), ("Gorlovka", "Horlivka"),
+    ("Novaya Maryevka", "Nova Marivka"), ("Schastye", "Shchastia"), ("Alexandrovka", "Oleksandrivka"),
+])
+def test_russian_and_ukrainian_forms_share_their_consonants(russian_form, ukrainian_form):
+    assert consonant_skeleton(strict_key(russian_form)) == consonant_skeleton(strict_key(ukrainian_form))
+
+
+def test_the_consonant_skeleton_keeps_different_names_apart():
+    assert consonant_skeleton(strict_key("Pokrovsk")) != consonant_skeleton(strict_key("Pokrovka"))
+    assert consonant_skeleton(strict_key("Kurilovka")) != consonant_skeleton(strict_key("Kulikovka"))
 
 
 def test_district_names_in_the_projects_english():

@@ -404,6 +404,14 @@ class Gazetteer:
         out.sort(key=lambda pk: pk[1])
         return out
 
+    @_damage_is_an_error
+    def settlement_keys_in(self, admin1_code: str) -> list[tuple[int, str]]:
+        """(rid, strict name key) of every settlement record of one first-level unit."""
+        return self._con.execute(
+            f"SELECT n.place, n.key FROM places p JOIN names n ON n.place = p.rid "
+            f"WHERE p.admin1_code = ? AND p.feature_class = 'P' AND n.kind = {STRICT}",
+            (admin1_code,)).fetchall()
+
     def strict_names(self, rids: list[int]) -> dict[int, list[str]]:
         """The strict name keys of these records (as indexed)."""
         out: dict[int, list[str]] = {}

@@ -34,7 +34,7 @@ from geomap.gazetteer.record import Place
 from geomap.geodesy import haversine_km  # noqa: F401 (re-exported)
 from geomap.paths import cache_dir, gazetteer_dir
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Library code does not print: the first-use build is announced on this logger (INFO,
 # ``extra={"phase": "start"|"done"}``) and the CLI turns it into one plain line.

@@ -120,7 +120,10 @@ def ukrainian_latin(cyrillic: str) -> str:
 # Ukrainian → Russian orthography, word by word.  Ordinals and the adjectives of
 # "Big/Little/New/Old/Upper/Lower" are words, not place names, and Russian writes them
 # with its own endings.
-_NAMESAKE_STARTS = [(re.compile(r"^мик(?=ол)"), "ник")]  # Mykola- = Nikola- (Nicholas)
+# Names from given names keep the Russian form of the name: Mykola-/Mykyt- = Nikola-/Nikit-,
+# Oleks- = Aleks- (Oleksiivka = Alekseyevka), Olen- = Elen- (Olenivka = Yelenovka)
+_NAMESAKE_STARTS = [(re.compile(r"^мик(?=ол|ит)"), "ник"), (re.compile(r"^олекс"), "алекс"),
+                    (re.compile(r"^олен(?=ів)"), "елен")]
 _ORDINALS = {"перша": "первая", "друга": "вторая", "третя": "третья", "перше": "первое",
              "друге": "второе", "перший": "первый", "другий": "второй"}
 _SUFFIXES = [  # (Ukrainian ending, Russian endings), longest first
@@ -236,3 +239,25 @@ def _unique(items) -> list[str]:
             seen.add(key)
             out.append(item)
     return out
+
+
+# Letter groups written differently by Russian and Ukrainian forms of one name (and by
+# romanisation systems), folded before the vowels are dropped: Ukrainian h is Russian g.
+_SKELETON_FOLDS = [("x", "ks"), ("shch", "s"), ("sch", "s"), ("kh", "x"), ("zh", "z"),
+                   ("ch", "c"), ("ts", "c"), ("tz", "c"), ("sh", "s"), ("gh", "g"), ("h", "g"),
+                   ("w", "v"), ("ck", "k"), ("q", "k")]
+_SKELETON_DROP = re.compile(r"[aeiouyj\s]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def consonant_skeleton(strict: str) -> str:
+    """The consonants a name's Russian and Ukrainian forms share, from its strict key.
+
+    Alekseyevka and Oleksiivka → "lksvk"; Vodyanoye and Vodiane → "vdn"; Novogrigoryevka
+    and Novohryhorivka → "nvgrgrvk".  Far too coarse to search with on its own: only
+    inside one region, for a name none of whose namesakes fits.
+    """
+    key = strict
+    for group, folded in _SKELETON_FOLDS:
+        key = key.replace(group, folded)
+    return _DOUBLED.sub(r"\1", _SKELETON_DROP.sub("", key))

@@ -197,7 +197,8 @@ class Recogniser:
             if list_trigger and last_span_end >= 0 and not _LIST_GAP.match(
                     text[last_span_end:tok.start]):
                 list_trigger = ""
-            trigger = self._trigger_before(tokens, i) or list_trigger
+            trigger = (self._trigger_after(tokens, i, run_end)
+                       or self._trigger_before(tokens, i) or list_trigger)
             found, i = self._match_run(text, tokens, i, run_end, trigger,
                                        tok.sentence in title_case)
             for span in found:
@@ -259,6 +260,18 @@ class Recogniser:
         if words and words[-1] in ("near", "outside"):
             return "near"
         return ""
+
+    @staticmethod
+    def _trigger_after(tokens: list[Token], i: int, run_end: int) -> str:
+        """A settlement noun right after the name ('Pobeda village', 'Ilovaisk town')."""
+        nxt = tokens[run_end] if run_end < len(tokens) else None
+        after = tokens[run_end + 1].lower if run_end + 1 < len(tokens) else ""
+        if nxt is None or nxt.sentence != tokens[i].sentence or nxt.is_capitalised \
+                or tokens[run_end - 1].possessive or after == "of" \
+                or tokens[i].lower in lx.DEMONYMS:  # "the Urals town of X", "English city"
+            return ""
+        return lx.SETTLEMENT_TRIGGERS.get(nxt.lower, "") if nxt.lower not in (
+            "port", "capital", "cities", "towns", "villages") else ""
 
     def _match_run(self, text, tokens, i, run_end, trigger,
                    title_case: bool = False) -> tuple[list[Span], int]:
@@ -363,16 +376,16 @@ class Recogniser:
         last = words[-1].idx
         nxt = tokens[last + 1] if last + 1 < len(tokens) else None
         kind, admin_hint, role = "place", "", "location"
-        if trigger.startswith("admin:"):
-            kind, admin_hint = "admin", trigger[6:]
-        elif len(words) > 1 and words[-1].lower in lx.ADMIN_TYPE_WORDS:  # "Sumy Oblast"
+        if len(words) > 1 and words[-1].lower in lx.ADMIN_TYPE_WORDS:  # "Sumy Oblast"
             kind, admin_hint = "admin", words[-1].lower
         elif nxt is not None and nxt.lower in lx.ADMIN_TYPE_WORDS and not words[-1].possessive \
-                and text[end:nxt.start].strip() == "":
+                and text[end:nxt.start].strip() == "":  # "district of Donetsk region" too
             kind, admin_hint = "admin", nxt.lower
             end = nxt.end
             last += 1
             nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+        elif trigger.startswith("admin:"):
+            kind, admin_hint = "admin", trigger[6:]
         elif nxt is not None and text[end:nxt.start].strip() == "" \
                 and _facility_word(tokens, last + 1):
             kind = "facility"

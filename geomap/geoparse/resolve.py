@@ -32,11 +32,15 @@ from rapidfuzz.distance import Indel, Levenshtein
 from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
+from geomap.gazetteer.translit import consonant_skeleton
 from geomap.geodesy import haversine_km
 from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
 from geomap.geoparse.mention import PlaceMention, Span
 
-_LOCAL_GAP = re.compile(r"^(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$")
+_LOCAL_GAP = re.compile(r"^(?:\s+(?:village|town|city|settlement|selo|khutor))?"
+                        r"(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$", re.IGNORECASE)
+# between the units of one chain: "Telmanovsky region Donetsk region", "(X district) Y region"
+_CHAIN_GAP = re.compile(r"^\s*\)?\s*(?:,\s*)?(?:(?:in|of)\s+)?(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
@@ -143,6 +147,7 @@ class Resolver:
         self.theatre = WAR_THEATRE if theatre is None else theatre
         self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
         self._near_misses: dict[tuple, Scored | None] = {}
+        self._skeletons: dict[str, dict[str, list[int]]] = {}  # admin1 code → skeleton → rids
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -209,10 +214,12 @@ class Resolver:
                     chosen[i] = best
                     best.reasons.append(_margin_reason(scored, self.theatre))
                     _set_confidence(best, scored)
+        self._deeper_namesakes(spans, cands, chosen, ctx, text)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
             if chosen[i] is None and span.kind == "place" and span.role == "location":
-                chosen[i] = self._near_miss(i, span, cands[i], ctx)
+                chosen[i] = self._near_miss(i, span, cands[i], ctx) or self._regional_form(
+                    i, spans, cands[i], ctx, text)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))
                 if spans[i].kind != "adjectival" or chosen[i] is not None]
 
@@ -321,8 +328,12 @@ class Resolver:
             total += 0.1 * ctx.countries.get(p.country, 0)
             if not p.is_admin:
                 total -= 0.5
-            if best is None or total > best.total:
-                best = Scored(c, total, p.is_admin, [f"{span.text!r} names an administrative unit"])
+            elif span.admin_hint and span.admin_hint in p.name.lower():
+                total += 0.05  # "Kursk district" is Kursky District, not the city okrug Kursk
+            # a "district" is never a region or country ("Sverdlovsk district, Luhansk region")
+            fits = p.is_admin and not (level == "ADM2" and p.feature_code in ("ADM1", "PCLI"))
+            if fits and (best is None or total > best.total):
+                best = Scored(c, total, fits, [f"{span.text!r} names an administrative unit"])
         return best if best and best.fits else None
 
     def _bare_region_names(self, spans, cands, chosen, ctx: Context, text: str) -> None:
@@ -353,10 +364,13 @@ class Resolver:
                 why = "the text names the region and its sentence speaks of 'the region'"
             else:
                 continue
-            for c in cands[i]:
-                if c.place.feature_code == "ADM1" and (unit is None or c.place.id == unit.id):
-                    chosen[i] = Scored(c, c.score, True, [why])
-                    break
+            found = next((c for c in cands[i] if c.place.feature_code == "ADM1"
+                          and (unit is None or c.place.id == unit.id)), None)
+            if found is None:  # namesake villages can crowd the unit out of the candidates
+                oblast = unit or self._oblast_named(span.text)
+                found = Candidate(oblast, 0.9, oblast.name, "core") if oblast else None
+            if found is not None:
+                chosen[i] = Scored(found, found.score, True, [why])
 
     def _oblast_qualifiers(self, spans, cands, chosen, ctx: Context, text: str) -> None:
         """"Yampil, Donetsk" and "Hoptivka (Kharkiv)": the second name is the oblast.
@@ -368,22 +382,25 @@ class Resolver:
         """
         for i in range(len(spans) - 1):
             span, other = spans[i], spans[i + 1]
-            if (span.kind != "place" or other.kind not in ("place", "admin")
-                    or other.sentence != span.sentence or not cands[i]):
-                continue
+            settlement = span.trigger in ("village", "town", "city", "unknown")
             gap = text[span.end:other.start]
-            if gap.strip() not in (",", "(") or _LIST_CONTINUES.match(text[other.end:]):
+            if (span.kind != "place" or other.kind not in ("place", "admin")
+                    or other.sentence != span.sentence or not (cands[i] or settlement)):
                 continue
-            if any(c.place.population >= 100_000 or c.place.feature_code == "ADM1"
-                   for c in cands[i][:3]):
+            if not _QUALIFIER_GAP.match(gap) or _LIST_CONTINUES.match(text[other.end:]):
+                continue
+            if not _SETTLEMENT_WORD.search(gap) and any(
+                    c.place.population >= 100_000 or c.place.feature_code == "ADM1"
+                    for c in cands[i][:3]):
                 continue  # a city or region of its own: a list, not a qualifier
             oblast = self._oblast_named(other.text)
             if oblast is None or (other.kind == "admin" and chosen[i + 1] is not None
                                   and chosen[i + 1].candidate.place.id != oblast.id):
                 continue
             inside = self._candidates(span, admin1=oblast.admin1_code)
-            if not any(not c.place.is_admin and c.score >= 0.85 for c in inside):
-                continue
+            if not settlement and not any(not c.place.is_admin and c.score >= 0.85
+                                          for c in inside):
+                continue  # "Pobeda village, Donetsk" names the oblast even if Pobeda is unknown
             cands[i] = _merge_candidates(cands[i], inside)
             ctx.qualifiers[i] = oblast
             other.role = "qualifier"
@@ -583,7 +600,39 @@ class Resolver:
             fits = False
             reasons.append(f"{dist:.0f} km from the co-mentioned places" if anchor
                            else f"outside the regions {ctx.origin}")
+        if fits and p.feature_code in ("ADM2", "ADM3") and span.kind == "place" and ctx.admin1 \
+                and not in_named_admin1 and not (local_admin1 or local_country):
+            fits = False  # a district for a place name, outside the regions the text names
+            reasons.append(f"outside the regions {ctx.origin}")
         return Scored(c, total, fits, reasons)
+
+    def _deeper_namesakes(self, spans, cands, chosen, ctx: Context, text: str) -> None:
+        """Names none of whose first namesakes fit: look further down their namesakes.
+
+        A village with a dozen bigger namesakes (Vodiane, Kominternove) falls out of the
+        first candidates; the ones of two such names reported together, or of one near a
+        resolved place, can still lie together.  Transliteration guesses count here.
+        """
+        stuck = [i for i, span in enumerate(spans)
+                 if chosen[i] is None and span.kind == "place" and span.role == "location"
+                 and cands[i] and (ctx.anchors or ctx.neighbours.get(i))]
+        deep = [i for i in stuck if len(cands[i]) >= self.limit]
+        if not stuck or not (deep or len(stuck) >= 2):
+            return
+        for i in deep:
+            cands[i] = _merge_candidates(cands[i], self.gazetteer.search(
+                spans[i].text, limit=_DEEP_CANDIDATES, fuzzy=False))
+        ctx.neighbours = _neighbour_candidates(spans, cands, chosen, min_score=0.85,
+                                               limit=_DEEP_CANDIDATES)
+        ctx.ranked.clear()
+        ctx.focus_memo.clear()
+        for i in stuck:
+            scored = self._rank(i, spans[i], cands[i], ctx, spans, text)
+            best = next((s for s in scored if s.fits), None)
+            if best is not None:
+                chosen[i] = best
+                best.reasons.append(_margin_reason(scored, self.theatre))
+                _set_confidence(best, scored)
 
     def _near_miss(self, i: int, span: Span, cands: list[Candidate],
                    ctx: Context) -> Scored | None:
@@ -648,6 +697,54 @@ class Resolver:
                     f"is {haversine_km(lat, lon, far.lat, far.lon):.0f} km away")
         cand = Candidate(place, 0.75, name, "near-miss")
         return Scored(cand, 0.75, True, [why], confidence=0.6, needs_review=True)
+
+    def _regional_form(self, i: int, spans: list[Span], cands: list[Candidate], ctx: Context,
+                       text: str) -> Scored | None:
+        """A village of the region named with it, written in its other language's form.
+
+        Coders working from Russian-language sources write Ukrainian villages in their
+        Russian form ("Alekseyevka (Velikonovoselkovsky district) Donetsk region" is
+        Oleksiivka); where the gazetteer lacks that form, a settlement of the named region
+        whose name has the same consonants (:func:`consonant_skeleton`) is the reading,
+        nearest the named district's centre or the co-mentioned places.  For review.
+        """
+        span = spans[i]
+        skeleton = consonant_skeleton(strict_key(span.text))
+        local = ctx.local.get(i) or _local_hint(i, spans, text, self)
+        region = ctx.qualifiers.get(i) or (
+            self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
+            ctx.admin1[0] if len(ctx.admin1) == 1 else None)
+        if len(skeleton) < 4 or region is None or not region.admin1_code:
+            return None
+        code = region.admin1_code
+        if code not in self._skeletons:
+            by_skeleton: dict[str, list[int]] = {}
+            for rid, key in self.gazetteer.settlement_keys_in(code):
+                by_skeleton.setdefault(consonant_skeleton(key), []).append(rid)
+            self._skeletons[code] = by_skeleton
+        rids = list(dict.fromkeys(self._skeletons[code].get(skeleton, ())))
+        if not rids:
+            return None
+        places = [self.gazetteer.get_rid(rid) for rid in rids]
+        centre = self._district_centre(local[1], region.country, code) if local[1] else None
+        anchors = [centre] if centre else [a for j, a in ctx.near(i) if j != i]
+        if anchors:
+            km = _distance_matrix(places, anchors).min(axis=1)
+            order = sorted(range(len(places)), key=lambda k: km[k])
+            place, dist = places[order[0]], float(km[order[0]])
+            if dist > (DISTRICT_RADIUS_KM if centre else FOCUS_KM):
+                return None
+            where = f"{dist:.0f} km from {(centre or anchors[0]).name}"
+        elif len(places) == 1:
+            place, where = places[0], f"the only such name in {region.name}"
+        else:
+            return None
+        cyrillic = next((n for n in place.alternatenames if has_cyrillic(n)), "")
+        read_as = f"{place.name} ({cyrillic})" if cyrillic else place.name
+        why = (f"{span.text!r} read as {read_as}, the same name in its other language's form, "
+               f"in {region.name} named with it; {where}")
+        cand = Candidate(place, 0.75, span.text, "regional-form")
+        return Scored(cand, 0.75, True, [why], confidence=0.55, needs_review=True)
 
     # -- output --------------------------------------------------------------
     def _mention(self, i, spans, cands, chosen: Scored | None, ctx: Context,
@@ -737,6 +834,17 @@ class Resolver:
                 why = (f"no {span.text} in {district or group[0].admin1} in the gazetteer; "
                        f"placed in {district or group[0].admin1} among the co-mentioned {names}")
                 return area, 2, why
+        if span.kind == "admin" and ADMIN_TYPE_WORDS.get(span.admin_hint) == "ADM2":
+            for region in ctx.admin1:  # a former raion: around the town it is named after
+                centre = self._district_centre(span.text, region.country, region.admin1_code)
+                if centre is not None:
+                    return centre, 2, (f"no {span.text} in the gazetteer (a former or renamed "
+                                       f"raion?); placed at {centre.name}")
+        if i in ctx.qualifiers:
+            oblast = ctx.qualifiers[i]
+            return oblast, _admin_precision(oblast), (
+                f"no {span.text} in {oblast.name} in the gazetteer; placed at the oblast "
+                "named after it")
         for units, label in ((ctx.admin2, "district"), (ctx.admin1, "region")):
             if units:
                 unit = units[-1]
@@ -749,11 +857,12 @@ class Resolver:
 ANCHOR_WINDOW = 60  # co-mentioned places count within this many names of a mention
 NEIGHBOUR_SENTENCES = 2  # names this many sentences apart can vouch for each other
 NEIGHBOUR_SPANS = 12  # ... and at most this many names either side (linear on any text)
-_NEIGHBOUR_CANDIDATES = 25
+_DEEP_CANDIDATES = 60  # namesakes looked at for a name none of whose first ones fit
 
 
-def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]],
-                          chosen: list) -> dict[int, list[Place]]:
+def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]], chosen: list,
+                          min_score: float = 0.95,
+                          limit: int = 25) -> dict[int, list[Place]]:
     """For each unresolved place span, the settlement candidates of the other names nearby.
 
     Names reported together lie together: a Sudzha among Goncharovka and Martynovka is
@@ -762,8 +871,8 @@ def _neighbour_candidates(spans: list[Span], cands: list[list[Candidate]],
     """
     eligible = [j for j, span in enumerate(spans)
                 if span.kind == "place" and chosen[j] is None and cands[j]]
-    settlements = {j: [c.place for c in cands[j][:_NEIGHBOUR_CANDIDATES]
-                       if not c.place.is_admin and c.score >= 0.95] for j in eligible}
+    settlements = {j: [c.place for c in cands[j][:limit]
+                       if not c.place.is_admin and c.score >= min_score] for j in eligible}
     out: dict[int, list[Place]] = {}
     pools: dict[tuple, list[Place]] = {}  # one list per set of names (repeated text shares it)
     for k, i in enumerate(eligible):
@@ -833,6 +942,9 @@ _POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
 _RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
 _SETTLEMENT_WORD = re.compile(r"\b(?:town|village|city|settlement|selo|hamlet)\b", re.IGNORECASE)
 _TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNORECASE)
+# "Yampil, Donetsk", "Hoptivka (Kharkiv", "Pobeda village, Donetsk"
+_QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor)\s*)?[,(]\s*$",
+                            re.IGNORECASE)
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
 
@@ -849,17 +961,20 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
     """Admin unit/country named right after a name ('X, in Ukraine's Sumy region')."""
     span = spans[i]
     admin1 = admin2 = country = None
+    prev = span
     for other in spans[i + 1:i + 4]:
         if other.sentence != span.sentence:
             break
-        gap = text[span.end:other.start]
-        if not _LOCAL_GAP.match(gap):
-            break
+        gap = text[prev.end:other.start]
+        if not (_LOCAL_GAP if prev is span else _CHAIN_GAP).match(gap) or (
+                prev is not span and (prev.kind != "admin" or other.kind != "admin")):
+            break  # a chain runs through admin units only: "X, Tennessee, Richmond" is a list
+        prev = other
         if other.kind == "admin":
             level = "admin1" if other.admin_hint in ("oblast", "obl", "region", "province", "krai",
                                                      "republic", "state") else "admin2"
-            if level == "admin1":
-                admin1 = other.text
+            if level == "admin1":  # of two "regions" in a chain the first is a raion
+                admin2, admin1 = (admin1 or admin2), other.text
             else:
                 admin2 = other.text
         elif other.kind == "place" and gap.strip() in (",", "(", ", in", "in"):
