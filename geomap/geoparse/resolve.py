@@ -81,6 +81,7 @@ class Context:
     front_sectors: dict[int, str] = field(default_factory=dict)  # span → "direction", "axis"
     # before any place is sure: each span's nearby other names' candidates
     neighbours: dict[int, list[Place]] = field(default_factory=dict)
+    units: dict[int, Place] = field(default_factory=dict)  # admin span → the unit it names
 
     def near(self, i: int) -> list[tuple[int, Place]]:
         """The anchors within ``ANCHOR_WINDOW`` spans of span ``i`` (all of a row's: -1).
@@ -175,7 +176,7 @@ class Resolver:
                 scored = self._score_admin(span, cands[i], ctx)
                 if scored:
                     chosen[i] = scored
-                    unit = scored.candidate.place
+                    unit = ctx.units[i] = scored.candidate.place
                     units = ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2
                     if all(u.id != unit.id for u in units):  # "Kursk region" x 1,000: once
                         units.append(unit)
@@ -192,7 +193,7 @@ class Resolver:
         for i, span in enumerate(spans):  # namesakes inside the named regions, however many
             if chosen[i] is not None or span.kind != "place":
                 continue
-            ctx.local[i] = _local_hint(i, spans, text, self)
+            ctx.local[i] = _local_hint(i, spans, text, self, ctx)
             named = [ctx.local[i][0]] if ctx.local[i][0] else []
             if len(cands[i]) >= self.limit or named:
                 for code in dict.fromkeys([*named, *regions]):
@@ -406,7 +407,8 @@ class Resolver:
             other.role = "qualifier"
             found = next((c for c in cands[i + 1] if c.place.id == oblast.id), None)
             chosen[i + 1] = Scored(found or Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
-                                   [f"'{other.text}' after {span.text} names the oblast"])
+                                   [f"'{other.text}' after {span.text} names the "
+                                    + ("oblast" if oblast.country == "UA" else "region")])
 
     def _possessive_units(self, spans, cands, chosen, text: str) -> None:
         """"Belgorod's Shebekino district" and "Kyiv's Shevchenkivskyi district".
@@ -458,7 +460,7 @@ class Resolver:
         return None
 
     def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
-        local = ctx.local[i] if i in ctx.local else _local_hint(i, spans, text, self)
+        local = ctx.local[i] if i in ctx.local else _local_hint(i, spans, text, self, ctx)
         if i in ctx.qualifiers:
             oblast = ctx.qualifiers[i]
             local = (oblast.admin1_code, local[1], oblast.country)
@@ -709,8 +711,12 @@ class Resolver:
         nearest the named district's centre or the co-mentioned places.  For review.
         """
         span = spans[i]
+        if any(0 <= j < len(spans) and _ONE_NAME_GAP.match(
+                text[min(span.end, spans[j].end):max(span.start, spans[j].start)])
+               for j in (i - 1, i + 1)):
+            return None  # a word of a longer name ("Nyzhnie Krynka", "Krasnaya (Chervona)")
         skeleton = consonant_skeleton(strict_key(span.text))
-        local = ctx.local.get(i) or _local_hint(i, spans, text, self)
+        local = ctx.local.get(i) or _local_hint(i, spans, text, self, ctx)
         region = ctx.qualifiers.get(i) or (
             self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
             ctx.admin1[0] if len(ctx.admin1) == 1 else None)
@@ -739,7 +745,8 @@ class Resolver:
             place, where = places[0], f"the only such name in {region.name}"
         else:
             return None
-        cyrillic = next((n for n in place.alternatenames if has_cyrillic(n)), "")
+        cyrillic = next((n for n in place.alternatenames if has_cyrillic(n)
+                         and consonant_skeleton(strict_key(n)) == skeleton), "")
         read_as = f"{place.name} ({cyrillic})" if cyrillic else place.name
         why = (f"{span.text!r} read as {read_as}, the same name in its other language's form, "
                f"in {region.name} named with it; {where}")
@@ -945,6 +952,7 @@ _TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNOREC
 # "Yampil, Donetsk", "Hoptivka (Kharkiv", "Pobeda village, Donetsk"
 _QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor)\s*)?[,(]\s*$",
                             re.IGNORECASE)
+_ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
 
@@ -957,12 +965,16 @@ def _sentence_around(text: str, span: Span, reach: int = 300) -> str:
     return text[left + 1 if left >= 0 else start: min(ends) if ends else span.end + reach]
 
 
-def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
-    """Admin unit/country named right after a name ('X, in Ukraine's Sumy region')."""
+def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver, ctx: Context):
+    """Admin unit/country named right after a name ('X, in Ukraine's Sumy region').
+
+    A region the text misspells ("Mariupol, Dontesk region") is given by the code of the
+    unit it was read as.
+    """
     span = spans[i]
     admin1 = admin2 = country = None
     prev = span
-    for other in spans[i + 1:i + 4]:
+    for j, other in enumerate(spans[i + 1:i + 4], start=i + 1):
         if other.sentence != span.sentence:
             break
         gap = text[prev.end:other.start]
@@ -973,8 +985,11 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver):
         if other.kind == "admin":
             level = "admin1" if other.admin_hint in ("oblast", "obl", "region", "province", "krai",
                                                      "republic", "state") else "admin2"
+            unit = ctx.units.get(j)
+            name = unit.admin1_code if level == "admin1" and unit and unit.feature_code == "ADM1" \
+                else other.text
             if level == "admin1":  # of two "regions" in a chain the first is a raion
-                admin2, admin1 = (admin1 or admin2), other.text
+                admin2, admin1 = (admin1 or admin2), name
             else:
                 admin2 = other.text
         elif other.kind == "place" and gap.strip() in (",", "(", ", in", "in"):
