@@ -333,3 +333,14 @@ def test_a_list_of_towns_with_their_states_is_read_pair_by_pair():
     assert _by_text(mentions, "Cordova").place.admin1 == "Tennessee"
     assert _by_text(mentions, "Richmond").place.admin1 == "Virginia"
     assert _by_text(mentions, "Orlando").place.admin1 == "Florida"
+
+
+@pytest.mark.parametrize(("text", "span", "town"), [
+    ("Artillery struck near the Zaporizhzhia NPP in Enerhodar.", "Zaporizhzhia NPP", "Enerhodar"),
+    ("A drone hit the Kursk NPP in the town of Kurchatov.", "Kursk NPP", "Kurchatov"),
+])
+def test_a_facility_is_where_the_text_puts_it(text, span, town):
+    mentions = geoparse(text)
+    facility = _by_text(mentions, span)
+    assert facility.kind == "facility" and facility.place.name == town
+    assert facility.precision == 2 and town in facility.reason

@@ -221,6 +221,7 @@ class Resolver:
             if chosen[i] is None and span.kind == "place" and span.role == "location":
                 chosen[i] = self._near_miss(i, span, cands[i], ctx) or self._regional_form(
                     i, spans, cands[i], ctx, text)
+        _facilities_where_the_text_puts_them(spans, chosen, text)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))
                 if spans[i].kind != "adjectival" or chosen[i] is not None]
 
@@ -952,6 +953,8 @@ _TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNOREC
 # "Yampil, Donetsk", "Hoptivka (Kharkiv", "Pobeda village, Donetsk"
 _QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor)\s*)?[,(]\s*$",
                             re.IGNORECASE)
+_FACILITY_IN = re.compile(r"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+(?:town|city|village|settlement)"
+                          r"\s+of\s+)?$", re.IGNORECASE)
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
@@ -1003,6 +1006,26 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver, ctx: C
                     admin1 = c.place.admin1
                     break
     return admin1, admin2, country
+
+
+def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: str) -> None:
+    """"Zaporizhzhia NPP in Enerhodar": a facility named after one place stands in another.
+
+    A facility the gazetteer lacks is placed at the town its name starts with; where the
+    text says which settlement it is in, at or near, that settlement is where it is.
+    """
+    for i in range(len(spans) - 1):
+        span, town = spans[i], spans[i + 1]
+        if span.kind != "facility" or chosen[i] is None or chosen[i + 1] is None \
+                or chosen[i].candidate.place.feature_class == "S" \
+                or town.sentence != span.sentence \
+                or not _FACILITY_IN.match(text[span.end:town.start]):
+            continue
+        place = chosen[i + 1].candidate.place
+        if place.is_admin or place.id == chosen[i].candidate.place.id:
+            continue
+        chosen[i] = Scored(Candidate(place, 0.9, place.name, "facility-in"), 0.9, True,
+                           [f"the text puts it in {place.name}"], confidence=0.7)
 
 
 def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
