@@ -99,7 +99,11 @@ def russian_latin(cyrillic: str) -> list[str]:
         if pattern.search(plain):
             forms += [pattern.sub(v, plain) for v in variants]
     forms.append(plain.replace("ye", "e") if re.search(r"(?<=[aeiouy])ye", plain) else plain)
+    forms.append(_SHORT_I.sub("i", plain))  # й as news often writes it: Zaitsevo, Voikovsky
     return _unique(forms)
+
+
+_SHORT_I = re.compile(r"(?<=[aeou])y(?=[bcdfghklmnpqrstvwxz])")
 
 
 def ukrainian_latin(cyrillic: str) -> str:
@@ -221,7 +225,8 @@ def _news_forms(name_ru: str, name_uk: str) -> tuple[str, ...]:
         forms.append(ukrainian_latin(name_uk))
         for russian in ukrainian_to_russian(name_uk):
             forms.append(russian)
-            forms += russian_latin(russian)[:2]
+            latin = russian_latin(russian)
+            forms += [*latin[:2], latin[-1]]
     return tuple(_unique(forms))
 
 

@@ -276,6 +276,9 @@ class Recogniser:
     def _match_run(self, text, tokens, i, run_end, trigger,
                    title_case: bool = False) -> tuple[list[Span], int]:
         run = tokens[i:run_end]
+        title = next((k for k, t in enumerate(run) if k and t.lower in lx.TITLES), 0)
+        if title:  # "Donetsk Oblast Governor Vadym Filashkin": the place before the title
+            return self._match_run(text, tokens, i, i + title, trigger, title_case)[0], run_end
         if self._is_person(tokens, i, run):
             return [], run_end
         spans = []
@@ -362,10 +365,12 @@ class Recogniser:
         return self._make_span(text, tokens, words, trigger, known=True)
 
     def _adjectival(self, text, tokens, words, demonym) -> Span | None:
-        """'Russian territory', 'the Ukrainian side': a demonym naming a country."""
-        idx = words[-1].idx
-        nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
-        if nxt is None or nxt.lower not in lx.PLACE_NOUNS_AFTER_DEMONYM or not lx.DEMONYMS[demonym]:
+        """'Russian troops', 'Russian territory': a demonym referring to its country.
+
+        Context, never a location by itself: the resolver makes 'Russian territory' (a
+        territory noun follows) a location and 'Russian troops' a context mention.
+        """
+        if not lx.DEMONYMS[demonym]:
             return None
         return Span(text[words[0].start:words[-1].end], words[0].start, words[-1].end,
                     kind="adjectival", trigger=lx.DEMONYMS[demonym], role="context",

@@ -34,7 +34,7 @@ from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_
 from geomap.gazetteer.record import Candidate, Place
 from geomap.gazetteer.translit import consonant_skeleton
 from geomap.geodesy import haversine_km
-from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS
+from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS, PLACE_NOUNS_AFTER_DEMONYM
 from geomap.geoparse.mention import PlaceMention, Span
 
 _LOCAL_GAP = re.compile(r"^(?:\s+(?:village|town|city|settlement|selo|khutor))?"
@@ -158,13 +158,17 @@ class Resolver:
         # pass 1: countries and named regions set the context
         for i, span in enumerate(spans):
             if span.kind == "adjectival":
-                ctx.countries[span.trigger] += 0.5
+                word = _NEXT_WORD.match(text[span.end:span.end + 24])
+                if word and word.group(1).lower() in PLACE_NOUNS_AFTER_DEMONYM:
+                    ctx.countries[span.trigger] += 0.5  # "the Ukrainian side", not "Russian shelling"
                 noun = _TERRITORY_NOUN.match(text[span.end:span.end + 12])
-                country = self.gazetteer.country(span.trigger) if noun else None
-                if country is not None:  # "Russian territory" is Russia; "Russian troops" no place
-                    span.role = "location"
+                country = self.gazetteer.country(span.trigger)
+                if country is not None:  # "Russian territory" is Russia; "Russian troops" context
+                    span.role = "location" if noun else "context"
+                    why = (f"'{span.text} {noun.group(1)}' names {country.name}" if noun else
+                           f"the demonym '{span.text}' refers to {country.name}: context, no location")
                     chosen[i] = Scored(Candidate(country, 0.95, span.text, "demonym"), 0.95, True,
-                                       [f"'{span.text} {noun.group(1)}' names {country.name}"])
+                                       [why])
                 continue
             best = cands[i][0] if cands[i] else None
             if best is None:
@@ -949,6 +953,7 @@ _FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead
 _POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
 _RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
 _SETTLEMENT_WORD = re.compile(r"\b(?:town|village|city|settlement|selo|hamlet)\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"^\s+([A-Za-z]+)")
 _TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNORECASE)
 # "Yampil, Donetsk", "Hoptivka (Kharkiv", "Pobeda village, Donetsk"
 _QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor)\s*)?[,(]\s*$",
