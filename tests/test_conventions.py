@@ -347,3 +347,23 @@ def test_a_facility_is_where_the_text_puts_it(text, span, town):
     facility = _by_text(mentions, span)
     assert facility.kind == "facility" and facility.place.name == town
     assert facility.precision == 2 and town in facility.reason
+
+
+# -- general news: abbreviations, demonyms ------------------------------------------
+def test_ap_state_abbreviations_after_a_town_and_place_acronyms():
+    mentions = geoparse("Flooding hit Louisville, Ky., and Jackson, Miss., on Monday. "
+                        "Troops from the USA and the UAE arrived.")
+    assert _by_text(mentions, "Ky").place.name == "Kentucky"
+    assert _by_text(mentions, "Miss").place.name == "Mississippi"
+    assert _by_text(mentions, "Jackson").place.admin1 == "Mississippi"
+    assert _by_text(mentions, "USA").place.country == "US"
+    assert _by_text(mentions, "UAE").place.country == "AE"
+    # the same words elsewhere are no places
+    assert [m.text for m in geoparse("Miss Jones met the Ky family.") if m.role == "location"] == []
+
+
+def test_demonyms_are_context_that_never_move_a_place():
+    # "Russian shelling" says who fired, not where: Kherson stays the Ukrainian city
+    mentions = geoparse("Two dozen civilians were wounded in Russian shelling of Kherson.")
+    assert _by_text(mentions, "Russian").role == "context"
+    assert _by_text(mentions, "Kherson").place.country == "UA"

@@ -19,7 +19,7 @@ FURNITURE = {
 
 # Titles that precede a person's name.
 TITLES = {
-    "president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "colonel",
+    "president", "prime", "minister", "mr", "mrs", "ms", "miss", "dr", "gen", "general", "colonel",
     "col", "lt", "sgt", "captain", "capt", "commander", "governor", "gov", "mayor", "senator",
     "sen", "rep", "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor",
     "king", "queen", "prince", "pope", "sheikh", "chief", "director", "ambassador", "envoy",
@@ -172,3 +172,22 @@ police court sheriff fire high board committee office department council congres
 house republican republicans democrat democrats god christmas easter internet web news
 national federal general north south east west central union liberty crown justice
 """.split())
+
+# AP-style state/province abbreviations and common place acronyms (a closed, standard list)
+# (token as the tokeniser writes it, lower-case) → (full name, ISO country).
+_STATES = """ala Alabama|ariz Arizona|ark Arkansas|calif California|colo Colorado|conn Connecticut|
+del Delaware|fla Florida|ga Georgia|ill Illinois|ind Indiana|kan Kansas|kans Kansas|ky Kentucky|
+la Louisiana|md Maryland|mass Massachusetts|mich Michigan|minn Minnesota|miss Mississippi|
+mo Missouri|mont Montana|neb Nebraska|nev Nevada|n.h. New Hampshire|n.j. New Jersey|
+n.m. New Mexico|n.y. New York|n.c. North Carolina|n.d. North Dakota|okla Oklahoma|ore Oregon|
+pa Pennsylvania|r.i. Rhode Island|s.c. South Carolina|s.d. South Dakota|tenn Tennessee|
+tex Texas|vt Vermont|va Virginia|wash Washington|wis Wisconsin|wyo Wyoming|d.c. District of Columbia"""
+ABBREVIATIONS = {k: (v, "US") for k, v in (e.strip().split(" ", 1) for e in _STATES.split("|"))}
+ABBREVIATIONS.update({"b.c.": ("British Columbia", "CA"), "bc": ("British Columbia", "CA"),
+                      "ont": ("Ontario", "CA"), "que": ("Quebec", "CA"),
+                      "alta": ("Alberta", "CA"), "sask": ("Saskatchewan", "CA"),
+                      "nsw": ("New South Wales", "AU"), "usa": ("United States", "US"),
+                      "uae": ("United Arab Emirates", "AE"), "dprk": ("North Korea", "KP"),
+                      "l.a.": ("Los Angeles", "US"), "nyc": ("New York City", "US")})
+# acronyms that name a place anywhere; the rest only after "Town," (AP dateline style)
+ACRONYM_PLACES = {"usa", "uae", "dprk", "nsw", "nyc", "l.a."}

@@ -28,6 +28,7 @@ _DATELINE = re.compile(
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _OPENERS = ('"', "“", "‘", ":")
 _OBLAST_AFTER = re.compile(r"^\s*(?:,|\()\s*[A-Z][\w'’-]+\s+(?:Obl\b|Oblast|oblast|region|Region)")
+_AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")  # "Louisville, Ky."
 _SKIP = object()  # phrase consumed without producing a place
 
 
@@ -228,6 +229,8 @@ class Recogniser:
         if not tok.is_capitalised or tok.text.isdigit():
             return False
         low = tok.lower
+        if low in lx.ABBREVIATIONS:  # "Ky.", "NYC" (see _phrase_span)
+            return True
         if low in lx.MONTHS or low in lx.WEEKDAYS or low in lx.TITLES:
             return False
         return not (tok.text.isupper() and len(tok.text) <= 4
@@ -331,6 +334,13 @@ class Recogniser:
     def _phrase_span(self, text, tokens, words: list[Token], trigger: str) -> Span | None:
         phrase = text[words[0].start:words[-1].end]
         low = phrase.lower()
+        if len(words) == 1 and low in lx.ABBREVIATIONS and (  # "Louisville, Ky.", "NYC"
+                low in lx.ACRONYM_PLACES or _AFTER_TOWN_COMMA.search(text[:words[0].start])):
+            w = words[0]
+            if low in lx.ACRONYM_PLACES or "." in w.text or text[w.end:w.end + 1] == "." \
+                    or w.text.isupper():
+                return Span(phrase, w.start, w.end, kind="place", trigger="abbreviation",
+                            sentence=w.sentence)
         if low in lx.DEMONYMS and self._can_start(words[0]):
             if low in lx.DEMONYM_PLACES and self._names_the_region(tokens, words):
                 return self._make_span(text, tokens, words, trigger, known=True)

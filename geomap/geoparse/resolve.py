@@ -34,7 +34,7 @@ from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_
 from geomap.gazetteer.record import Candidate, Place
 from geomap.gazetteer.translit import consonant_skeleton
 from geomap.geodesy import haversine_km
-from geomap.geoparse.lexicon import ADMIN_TYPE_WORDS, PLACE_NOUNS_AFTER_DEMONYM
+from geomap.geoparse.lexicon import ABBREVIATIONS, ADMIN_TYPE_WORDS, PLACE_NOUNS_AFTER_DEMONYM
 from geomap.geoparse.mention import PlaceMention, Span
 
 _LOCAL_GAP = re.compile(r"^(?:\s+(?:village|town|city|settlement|selo|khutor))?"
@@ -288,6 +288,9 @@ class Resolver:
                                                       fuzzy=False) if c.score >= 0.9]
             if found:
                 return found
+        if span.trigger == "abbreviation":  # "Ky." is Kentucky, "NYC" New York City
+            full, iso = ABBREVIATIONS[span.text.lower()]
+            return self.gazetteer.search(full, country=iso, limit=self.limit, fuzzy=False)
         name = span.text if span.kind != "facility" else span.text.split()[0]
         feature = "A" if span.kind == "admin" else None
         found = self.gazetteer.search(name, country=country, admin1=admin1, limit=self.limit,
