@@ -64,9 +64,12 @@ def test_records_come_back_in_the_order_of_the_query(gazetteer):
 def test_within_gives_haversine_distances(gazetteer):
     found = gazetteer.within_ids(51.2, 35.27, 30.0)  # around Sudzha
     assert len(found) > 10
-    for rid, km in found:
+    for rid, km in found:  # from the R-tree's (32-bit) coordinates, as before
+        lat, lon = gazetteer._con.execute(
+            "SELECT min_lat, min_lon FROM places_rtree WHERE rid=?", (rid,)).fetchone()
+        assert km == haversine_km(51.2, 35.27, lat, lon)
         place = gazetteer.get_rid(rid)
-        assert km == haversine_km(51.2, 35.27, place.lat, place.lon)
+        assert abs(km - haversine_km(51.2, 35.27, place.lat, place.lon)) < 0.01
     assert [km for _, km in found] == sorted(km for _, km in found)
 
 
@@ -84,3 +87,25 @@ def test_a_warm_geoparser_reads_texts_as_a_cold_one(gazetteer):
     other = [[m.to_dict() for m in Geoparser(Gazetteer(gazetteer.path))(t)] for t in texts]
     assert cold == warm == other
     assert any(m["name"] == "Sudzha" for doc in cold for m in doc)
+
+
+def _is_caps_by_definition(line: str) -> bool:
+    from geomap.geoparse.textnorm import _WORD, CAPS_MIN_WORDS, CAPS_SHARE
+
+    upper = sum(map(str.isupper, line))
+    lower = sum(map(str.islower, line))
+    words = [w for w in _WORD.findall(line) if len(w) >= 2]
+    return len(words) >= CAPS_MIN_WORDS and upper >= CAPS_SHARE * (upper + lower)
+
+
+def test_caps_lines_are_found_as_the_definition_says(seed_text):
+    from geomap.geoparse.textnorm import _is_caps, normalise_text
+
+    lines = seed_text.splitlines() + [
+        "THE VILLAGE OF KURILOVKA", "РОССИЙСКИЕ ВОЙСКА ОБСТРЕЛЯЛИ СУДЖУ", "ÉTÉ À KYIV, UKRAINE",
+        "“SHELLING NEAR SUMY” — ISW", "A B C", "UN US EU", "", "123 456 789", "日本 東京 大阪",
+        "Kursk region: THE TOWN OF SUDZHA", "KYIV, Ukraine — troops ADVANCED NEAR POKROVSK"]
+    assert any(_is_caps(line) for line in lines) and not all(_is_caps(line) for line in lines)
+    for line in lines:
+        assert _is_caps(line) == _is_caps_by_definition(line), line
+    assert "Kurilovka" in normalise_text("THE VILLAGE OF KURILOVKA WAS HIT").text
