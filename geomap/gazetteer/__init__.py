@@ -37,6 +37,7 @@ from geomap.gazetteer.index import (
 )
 from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import ADMIN_LEVEL, Candidate, NameHolder, Place
+from geomap.geodesy import EARTH_KM
 
 __all__ = ["Gazetteer", "Place", "Candidate"]
 
@@ -68,6 +69,41 @@ def _spelled_close(query: str, place: Place, edits: int) -> bool:
 # so a state or region is not crowded out by a dozen villages of its name ("Florida").
 _UNIT_POPULATION = {"PCLI": 3_000_000, "ADM1": 200_000, "ADM2": 50_000}
 _FEATURE_PRIOR = {"PCLI": 0.03, "PPLC": 0.015, "ADM1": 0.01, "PPLA": 0.01, "PPLA2": 0.008}
+
+
+# Per-connection memo sizes: names and records repeat across documents (a long-running
+# geoparser asks for "Kharkiv" thousands of times). Each memo is emptied when full; all of
+# them together stay well under 300 MB (a record with its names is ~1-2 KB).
+_MEMO_NAMES = 100_000
+_MEMO_PLACES = 50_000
+
+
+def _remember(memo: dict, limit: int, key, value):
+    """Store ``value`` under ``key`` in a bounded memo (emptied when it reaches ``limit``)."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _key_queries(name: str) -> tuple[frozenset[tuple[str, int]], str, tuple[str, ...]]:
+    """The (key, kind) pairs a name is looked up under, its strict key, its core keys."""
+    strict, loose = strict_key(name), loose_key(name)
+    core = core_name(name)
+    has_type_word = bool(core) and core != strict
+    # strict_key is idempotent, so a core equal to the strict key has the name's loose key
+    loose_core = loose_key(core) if has_type_word else loose
+    queries = [(strict, STRICT), (loose, LOOSE)]
+    if core:
+        queries += [(core, CORE), (loose_core, CORE)]
+        if has_type_word:
+            queries += [(core, STRICT), (loose_core, LOOSE), (stem_key(name), STEM)]
+    wanted = frozenset((key, kind) for key, kind in queries if key)
+    return wanted, strict, (core, loose_core) if has_type_word else ()
+
+
+def _nfc_casefold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def admin_matches(query: str, *values: str) -> bool:
@@ -121,6 +157,13 @@ class Gazetteer:
         self._con = connect(self.path, readonly=True)
         self._con.row_factory = None
         self._fuzzy_keys: dict[str, list[str]] = {}
+        self._forget()
+
+    def _forget(self) -> None:
+        """Empty the per-connection memos (after an import changed the index)."""
+        self._fuzzy_keys.clear()
+        self._hits: dict[str, tuple[tuple[int, str], ...]] = {}  # lookup_keys
+        self._records: dict[int, Place] = {}  # rid -> Place (shared: never mutate one)
 
     def _needs_build(self, announce: bool = True) -> bool:
         if self._is_stale():
@@ -168,7 +211,7 @@ class Gazetteer:
         """Re-read the index after an import changed it."""
         self._con.close()
         self._con = connect(self.path, readonly=True)
-        self._fuzzy_keys.clear()
+        self._forget()
 
     # -- lookups -------------------------------------------------------------
     @_damage_is_an_error
@@ -181,8 +224,27 @@ class Gazetteer:
         """The record with this internal row id (from ``within_ids``)."""
         return self._places([rid])[rid]
 
-    @_damage_is_an_error
     def _places(self, rids: list[int]) -> dict[int, Place]:
+        """The records of these rids, in the order the chunked ``IN`` query yields them
+        (ascending rid within each chunk of 500), read once per connection."""
+        records = self._records
+        missing = [rid for rid in dict.fromkeys(rids) if rid not in records]
+        if len(missing) > _MEMO_PLACES // 2:  # a bulk read (the row geocoder): not kept
+            records = {**records, **self._read_places(missing)}
+        elif missing:
+            if len(records) + len(missing) > _MEMO_PLACES:
+                records.clear()
+                missing = list(dict.fromkeys(rids))
+            records.update(self._read_places(missing))
+        out: dict[int, Place] = {}
+        for i in range(0, len(rids), 500):
+            for rid in sorted(set(rids[i:i + 500])):
+                if rid in records:
+                    out[rid] = records[rid]
+        return out
+
+    @_damage_is_an_error
+    def _read_places(self, rids: list[int]) -> dict[int, Place]:
         return {row[0]: row_to_place(row)
                 for row in self._rows_in("SELECT * FROM places WHERE rid", rids)}
 
@@ -192,18 +254,10 @@ class Gazetteer:
             chunk = ids[i:i + 500]
             yield from self._con.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk)
 
-    def _key_queries(self, name: str) -> tuple[set[tuple[str, int]], str, tuple[str, ...]]:
+    @staticmethod
+    def _key_queries(name: str) -> tuple[frozenset[tuple[str, int]], str, tuple[str, ...]]:
         """The (key, kind) pairs a name is looked up under, its strict key, its core keys."""
-        strict, loose = strict_key(name), loose_key(name)
-        core = core_name(name)
-        has_type_word = bool(core) and core != strict
-        queries = [(strict, STRICT), (loose, LOOSE)]
-        if core:
-            queries += [(core, CORE), (loose_key(core), CORE)]
-            if has_type_word:
-                queries += [(core, STRICT), (loose_key(core), LOOSE), (stem_key(name), STEM)]
-        wanted = {(key, kind) for key, kind in queries if key}
-        return wanted, strict, (core, loose_key(core)) if has_type_word else ()
+        return _key_queries(name)
 
     @staticmethod
     def _label(key: str, kind: int, strict: str, core_keys: tuple[str, ...]) -> str:
@@ -213,9 +267,15 @@ class Gazetteer:
             return "core"
         return "loose"
 
-    @_damage_is_an_error
     def lookup_keys(self, name: str) -> list[tuple[int, str]]:
         """(place rid, match kind) for every record whose name keys meet this name."""
+        hits = self._hits.get(name)
+        if hits is None:  # a tuple of tuples of str/int: no work for the garbage collector
+            hits = _remember(self._hits, _MEMO_NAMES, name, tuple(self._lookup_keys(name)))
+        return list(hits)
+
+    @_damage_is_an_error
+    def _lookup_keys(self, name: str) -> list[tuple[int, str]]:
         wanted, strict, core_keys = self._key_queries(name)
         if not wanted:
             return []
@@ -255,8 +315,12 @@ class Gazetteer:
             return []
         query = unicodedata.normalize("NFC", name.strip()).casefold()
         out = []
-        rows = self._rows_in("SELECT rid, name, asciiname, population, feature_code, country "
-                             "FROM places WHERE rid", list(labels))
+        if all(rid in self._records for rid in labels):  # records read before: no query
+            rows = ((rid, p.name, p.asciiname, p.population, p.feature_code, p.country)
+                    for rid, p in self._places(list(labels)).items())
+        else:
+            rows = self._rows_in("SELECT rid, name, asciiname, population, feature_code, "
+                                 "country FROM places WHERE rid", list(labels))
         for rid, own, ascii_name, population, code, country in rows:
             exact = query in (unicodedata.normalize("NFC", own or "").casefold(),
                               (ascii_name or "").casefold())
@@ -289,7 +353,7 @@ class Gazetteer:
             return []
         hits = self.lookup_keys(name)
         places = self._places([rid for rid, _ in hits])
-        query_nfc = unicodedata.normalize("NFC", name.strip()).casefold()
+        query_nfc = _nfc_casefold(name.strip())
         candidates = []
         for rid, label in hits:
             place = places[rid]
@@ -299,11 +363,11 @@ class Gazetteer:
             if label == "core" and not place.is_admin:
                 kind = "core-nonadmin"
             elif label != "core":
-                same = [n for n in (place.name, place.asciiname, *place.alternatenames)
-                        if unicodedata.normalize("NFC", n).casefold() == query_nfc]
-                if same and same[0] in (place.name, place.asciiname):
+                same = next((n for n in (place.name, place.asciiname, *place.alternatenames)
+                             if _nfc_casefold(n) == query_nfc), None)
+                if same is not None and same in (place.name, place.asciiname):
                     kind = "exact"
-                elif same:
+                elif same is not None:
                     kind = "alternate"
             candidates.append(Candidate(place, _SCORES[kind], place.name, kind))
         if fuzzy and not any(c.score >= _SCORES["core"] for c in candidates):
@@ -397,8 +461,15 @@ class Gazetteer:
             sql += f" AND p.feature_class IN ({','.join('?' * len(feature_class))})"
             params += list(feature_class)
         out = []
+        # haversine_km's scalar formula, operation for operation (the same floats), with
+        # the query point's terms computed once
+        p1 = math.radians(lat)
+        cos_p1 = math.cos(p1)
+        radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
         for rid, plat, plon in self._con.execute(sql, params):
-            km = haversine_km(lat, lon, plat, plon)
+            p2 = radians(plat)
+            a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(plon - lon) / 2) ** 2
+            km = EARTH_KM * 2 * asin(sqrt(min(1.0, a)))
             if km <= radius_km:
                 out.append((rid, km))
         out.sort(key=lambda pk: pk[1])

@@ -51,29 +51,35 @@ class Token:
 def tokenise(text: str) -> list[Token]:
     """Word tokens with offsets, sentence numbers and possessive 's split off."""
     boundaries = [m.end() for m in SENTENCE_END.finditer(text)]
+    boundaries.append(len(text) + 1)  # sentinel: no token starts past the text
     tokens: list[Token] = []
+    append = tokens.append
     sentence, b = 0, 0
+    next_boundary = boundaries[0]
+    last_sentence = -1  # sentence of the previous token (none yet)
     previous_end = 0
     for m in _TOKEN.finditer(text):
-        start = m.start()
-        while b < len(boundaries) and boundaries[b] <= start:
+        start, end = m.span()
+        while next_boundary <= start:
             b += 1
             sentence += 1
+            next_boundary = boundaries[b]
         word = m.group()
         possessive = False
-        if len(word) > 2 and word[-2:] in ("'s", "’s"):
-            word, possessive = word[:-2], True
-        elif word.endswith(("'", "’")):
+        if word[-1] in "'’":
             word = word[:-1]
-        if not tokens or tokens[-1].sentence != sentence:
+        elif len(word) > 2 and word[-1] == "s" and word[-2] in "'’":
+            word, possessive = word[:-2], True
+        if last_sentence != sentence:
             initial = True
         elif start - previous_end == 1 and text[previous_end] == " ":
             initial = False  # the common case: one space between words
         else:  # after an opening quote or a colon a capital is sentence-initial
             initial = text[previous_end:start].rstrip()[-1:] in _OPENERS
-        tokens.append(Token(word, start, start + len(word), sentence, initial, possessive,
-                            len(tokens), word.lower()))
-        previous_end = m.end()
+        append(Token(word, start, start + len(word), sentence, initial, possessive,
+                     len(tokens), word.lower()))
+        last_sentence = sentence
+        previous_end = end
     return tokens
 
 

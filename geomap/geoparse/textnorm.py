@@ -169,13 +169,24 @@ def _has_caps_line(text: str) -> bool:
     return any(_is_caps(m.group()) for m in _LINE.finditer(text))
 
 
+_UPPER_ASCII = bytes(range(ord("A"), ord("Z") + 1))
+_LOWER_ASCII = bytes(range(ord("a"), ord("z") + 1))
+
+
 def _is_caps(line: str) -> bool:
-    words = [w for w in _WORD.findall(line) if len(w) >= 2]
-    if len(words) < CAPS_MIN_WORDS:
+    # cased letters as str.isupper/islower count them: A-Z and a-z counted in C, the few
+    # non-ASCII characters one by one
+    raw = line.encode("ascii", "ignore")
+    upper = len(raw) - len(raw.translate(None, _UPPER_ASCII))
+    lower = len(raw) - len(raw.translate(None, _LOWER_ASCII))
+    if len(raw) != len(line):
+        rest = "".join(_NON_ASCII.findall(line))
+        upper += sum(map(str.isupper, rest))
+        lower += sum(map(str.islower, rest))
+    if not upper >= CAPS_SHARE * (upper + lower):  # the cheap test first (prose fails it)
         return False
-    upper = sum(map(str.isupper, line))
-    lower = sum(map(str.islower, line))
-    return upper >= CAPS_SHARE * (upper + lower)
+    words = [w for w in _WORD.findall(line) if len(w) >= 2]
+    return len(words) >= CAPS_MIN_WORDS
 
 
 def _truecase_caps_lines(text: str, is_name: Callable[[str], bool] | None = None) -> str:

@@ -1,0 +1,111 @@
+"""The geoparsing speed-ups (memos, fast paths) answer exactly what the plain code does.
+
+Whole-corpus proof: ``bench/geoparse_fingerprint.py`` (every mention, main vs branch).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.normalize import core_name, loose_key, loose_key_reference
+from geomap.geodesy import haversine_km
+
+ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+
+
+def test_loose_key_fast_path_equals_the_rewrites(gazetteer):
+    names = {"Sudzhans'kyi", "Sudzhanskiy", "Zaporizhzhia", "Zaporozh'ye", "Shchors",
+             "Tschernigow", "Szczecin", "Kharkov", "Kharkiv", "Hlukhiv", "Glukhov", "Mykolayiv",
+             "Bilhorod-Dnistrovskyi", "Yuzhnoukrainsk", "Krasnopilska hromada", "Zhytomyr",
+             "Chernihiv", "Pechenihy", "Kamianske", "Tsiurupynsk", "Dzerzhynsk", "Ust-Luga"}
+    rows = gazetteer._con.execute(
+        "SELECT name, asciiname, alternatenames FROM places WHERE rid % 199 = 0")
+    for name, ascii_name, alternates in rows:
+        names.update(n for n in (name, ascii_name, *(alternates or "").split("|")) if n)
+    assert len(names) > 5_000
+    for name in names:
+        assert loose_key(name) == loose_key_reference(name), name
+        assert loose_key(core_name(name)) == loose_key_reference(core_name(name)), name
+
+
+def test_a_repeated_search_gives_equal_fresh_candidates(gazetteer):
+    first = gazetteer.search("Kharkiv", limit=10)
+    first[0].matched_name = "changed by a caller"
+    again = gazetteer.search("Kharkiv", limit=10)
+    assert again[0].matched_name != "changed by a caller"
+    fresh = Gazetteer(gazetteer.path).search("Kharkiv", limit=10)  # no memo yet
+    for got in (again, fresh):
+        assert [(c.place.id, c.score, c.matched_name, c.match) for c in got] == \
+               [(c.place.id, c.score, c.matched_name, c.match) for c in fresh]
+    assert fresh[0].place.name == "Kharkiv" and fresh[0].place.country == "UA"
+
+
+def test_lookup_memos_hand_out_copies(gazetteer):
+    hits = gazetteer.lookup_keys("Ivanivka")
+    assert len(hits) > 20  # a name dozens of villages carry
+    hits.clear()
+    assert len(gazetteer.lookup_keys("Ivanivka")) > 20
+    holders = gazetteer.name_holders("Sumy")
+    holders.clear()
+    assert any(h.is_admin for h in gazetteer.name_holders("Sumy"))
+    assert gazetteer.best_match("Sumy") == gazetteer.best_match("Sumy") == "strict"
+
+
+def test_records_come_back_in_the_order_of_the_query(gazetteer):
+    rids = [rid for rid, _ in gazetteer.lookup_keys("Ivanivka")][::-1] * 2
+    in_query_order = [row[0] for row in gazetteer._rows_in("SELECT rid FROM places WHERE rid",
+                                                           rids)]
+    fresh = Gazetteer(gazetteer.path)
+    assert list(fresh._places(rids)) == list(dict.fromkeys(in_query_order))  # read
+    assert list(fresh._places(rids)) == list(dict.fromkeys(in_query_order))  # from the memo
+
+
+def test_within_gives_haversine_distances(gazetteer):
+    found = gazetteer.within_ids(51.2, 35.27, 30.0)  # around Sudzha
+    assert len(found) > 10
+    for rid, km in found:  # from the R-tree's (32-bit) coordinates, as before
+        lat, lon = gazetteer._con.execute(
+            "SELECT min_lat, min_lon FROM places_rtree WHERE rid=?", (rid,)).fetchone()
+        assert km == haversine_km(51.2, 35.27, lat, lon)
+        place = gazetteer.get_rid(rid)
+        assert abs(km - haversine_km(51.2, 35.27, place.lat, place.lon)) < 0.01
+    assert [km for _, km in found] == sorted(km for _, km in found)
+
+
+def test_a_warm_geoparser_reads_texts_as_a_cold_one(gazetteer):
+    from geomap.geoparse import Geoparser
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))] + [
+        "Russian forces shelled Yampil, Donetsk, and the Sumy hromada overnight.",
+        "Belgorod's Shebekino district came under fire; Kharkiv and Kupiansk were hit.",
+        "THE VILLAGE OF KURILOVKA IN THE KURSK REGION WAS STRUCK AGAIN",
+    ]
+    parser = Geoparser(Gazetteer(gazetteer.path))
+    cold = [[m.to_dict() for m in parser(t)] for t in texts]
+    warm = [[m.to_dict() for m in parser(t)] for t in texts]
+    other = [[m.to_dict() for m in Geoparser(Gazetteer(gazetteer.path))(t)] for t in texts]
+    assert cold == warm == other
+    assert any(m["name"] == "Sudzha" for doc in cold for m in doc)
+
+
+def _is_caps_by_definition(line: str) -> bool:
+    from geomap.geoparse.textnorm import _WORD, CAPS_MIN_WORDS, CAPS_SHARE
+
+    upper = sum(map(str.isupper, line))
+    lower = sum(map(str.islower, line))
+    words = [w for w in _WORD.findall(line) if len(w) >= 2]
+    return len(words) >= CAPS_MIN_WORDS and upper >= CAPS_SHARE * (upper + lower)
+
+
+def test_caps_lines_are_found_as_the_definition_says(seed_text):
+    from geomap.geoparse.textnorm import _is_caps, normalise_text
+
+    lines = seed_text.splitlines() + [
+        "THE VILLAGE OF KURILOVKA", "РОССИЙСКИЕ ВОЙСКА ОБСТРЕЛЯЛИ СУДЖУ", "ÉTÉ À KYIV, UKRAINE",
+        "“SHELLING NEAR SUMY” — ISW", "A B C", "UN US EU", "", "123 456 789", "日本 東京 大阪",
+        "Kursk region: THE TOWN OF SUDZHA", "KYIV, Ukraine — troops ADVANCED NEAR POKROVSK"]
+    assert any(_is_caps(line) for line in lines) and not all(_is_caps(line) for line in lines)
+    for line in lines:
+        assert _is_caps(line) == _is_caps_by_definition(line), line
+    assert "Kurilovka" in normalise_text("THE VILLAGE OF KURILOVKA WAS HIT").text
