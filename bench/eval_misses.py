@@ -168,6 +168,9 @@ def diagnose_miss(rec: TracingRecogniser, text: str, tokens, gold) -> tuple[str,
         return "no word token", ""
     if not any(t.is_capitalised for t in gtoks):
         return "lower-case gold", ""
+    if any(("-" in t.text or "‐" in t.text) and (t.start < gold.start or t.end > gold.end)
+           for t in gtoks):
+        return "inside a hyphenated token (Washington-based, Russia-Turkey)", gtoks[0].text
     first = next(t for t in gtoks if t.is_capitalised)
     run = next((r for r in rec.runs if r["i"] <= first.idx < r["end"]), None)
     if run is None:
