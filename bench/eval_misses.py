@@ -258,6 +258,69 @@ def classify_wrong(gaz, admin_ids, gold, pred, gold_place, pred_place, km) -> st
     return "wrong namesake: predicted less populous"
 
 
+class MissAnalysis:
+    """Runs ``geomap`` and ``naive+resolver`` on documents and explains each miss."""
+
+    def __init__(self, gazetteer=None):
+        self.gazetteer = gazetteer or Gazetteer.default()
+        self.systems = Systems(self.gazetteer, ("geomap", "naive+resolver"))
+        self.tracer = TracingRecogniser(self.gazetteer)
+        self.admin_ids = admin_code_ids()
+        self.check = Counter()  # the counts ``metrics.tally`` gives, to compare
+
+    def document(self, doc) -> list[dict]:
+        """One row per gold toponym of ``doc`` missed (FN) or resolved to another id (WRONG)."""
+        gaz = self.gazetteer
+        preds = self.systems.run(doc.text)
+        t = tally(doc, preds["geomap"])
+        self.check["gold"] += t.gold
+        self.check["found"] += t.gold_found
+        self.check["with_id"] += len(t.ids)
+        self.check["exact"] += sum(e for _, e in t.ids)
+        rows, tokens = [], None
+        for g in doc.gold:
+            best = best_prediction(g, preds["geomap"])
+            naive = best_prediction(g, preds["naive+resolver"])
+            gold_place = _place_info(gaz, g.geonameid)
+            row = {"corpus": doc.corpus, "doc": doc.doc_id, "gold": g.text, "type": g.type,
+                   "gold_id": g.geonameid, "window": sentence_window(doc.text, g.start, g.end),
+                   "naive_found": naive is not None,
+                   "naive_exact": bool(naive is not None and naive.resolved
+                                       and g.geonameid is not None
+                                       and naive.geonameid == g.geonameid),
+                   "gold_place": gold_place,
+                   "gold_in_index": gold_place is not None if g.geonameid else None}
+            if best is None:
+                if tokens is None:
+                    self.tracer.reset()
+                    self.tracer.find(doc.text)
+                    tokens = tokenise(doc.text)
+                cat, detail = diagnose_miss(self.tracer, doc.text, tokens, g)
+                row.update(kind="FN", category=cat, detail=detail,
+                           overlapping=[p.text for p in preds["geomap"]
+                                        if _overlap(p.start, p.end, g.start - 20, g.end + 20)])
+                rows.append(row)
+                self.check["fn"] += 1
+                continue
+            if g.geonameid is None or (best.resolved and best.geonameid == g.geonameid):
+                continue
+            pred_place = _place_info(gaz, best.geonameid) if best.resolved else None
+            km = None
+            if best.resolved and best.lat is not None and g.lat is not None:
+                km = float(geodesic_km([g.lat], [g.lon], [best.lat], [best.lon])[0])
+            ratio = None
+            if gold_place and pred_place and gold_place["population"]:
+                ratio = round(pred_place["population"] / gold_place["population"], 3)
+            row.update(kind="WRONG", predicted=best.text, pred_id=best.geonameid,
+                       category=classify_wrong(gaz, self.admin_ids, g, best, gold_place,
+                                               pred_place, km),
+                       pred_place=pred_place, km=None if km is None else round(km, 1),
+                       pop_ratio=ratio, span_differs=best.text != g.text)
+            rows.append(row)
+            self.check["wrong"] += 1
+        return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=",".join(CORPORA))
@@ -266,70 +329,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="JSON lines, one per miss (GPL corpus text: keep out of the repo)")
     ap.add_argument("--examples", type=int, default=5)
     args = ap.parse_args(argv)
-    gaz = Gazetteer.default()
-    systems = Systems(gaz, ("geomap", "naive+resolver"))
-    tracer = TracingRecogniser(gaz)
-    admin_ids = admin_code_ids()
+    analysis = MissAnalysis()
     rows = []
-    check = Counter()
     for corpus in args.corpus.split(","):
         docs = load_corpus(corpus, limit=args.limit).documents
         for n, doc in enumerate(docs):
             if sys.stderr.isatty() and n % 50 == 0:
                 print(f"\r{corpus} {n}/{len(docs)}", end="", file=sys.stderr)
-            preds = systems.run(doc.text)
-            t = tally(doc, preds["geomap"])
-            check["gold"] += t.gold
-            check["found"] += t.gold_found
-            check["with_id"] += len(t.ids)
-            check["exact"] += sum(e for _, e in t.ids)
-            tokens = None
-            for g in doc.gold:
-                best = best_prediction(g, preds["geomap"])
-                naive = best_prediction(g, preds["naive+resolver"])
-                row = {"corpus": corpus, "doc": doc.doc_id, "gold": g.text, "type": g.type,
-                       "gold_id": g.geonameid, "window": sentence_window(doc.text, g.start, g.end),
-                       "naive_found": naive is not None,
-                       "naive_exact": bool(naive is not None and naive.resolved
-                                           and g.geonameid is not None
-                                           and naive.geonameid == g.geonameid)}
-                gold_place = _place_info(gaz, g.geonameid)
-                row["gold_place"] = gold_place
-                row["gold_in_index"] = gold_place is not None if g.geonameid else None
-                if best is None:
-                    if tokens is None:
-                        tracer.reset()
-                        tracer.find(doc.text)
-                        tokens = tokenise(doc.text)
-                    cat, detail = diagnose_miss(tracer, doc.text, tokens, g)
-                    row.update(kind="FN", category=cat, detail=detail,
-                               overlapping=[p.text for p in preds["geomap"]
-                                            if _overlap(p.start, p.end, g.start - 20, g.end + 20)])
-                    rows.append(row)
-                    check["fn"] += 1
-                    continue
-                if g.geonameid is None or (best.resolved and best.geonameid == g.geonameid):
-                    continue
-                pred_place = _place_info(gaz, best.geonameid) if best.resolved else None
-                km = None
-                if best.resolved and best.lat is not None and g.lat is not None:
-                    km = float(geodesic_km([g.lat], [g.lon], [best.lat], [best.lon])[0])
-                cat = classify_wrong(gaz, admin_ids, g, best, gold_place, pred_place, km)
-                ratio = None
-                if gold_place and pred_place and gold_place["population"]:
-                    ratio = round(pred_place["population"] / gold_place["population"], 3)
-                row.update(kind="WRONG", category=cat, predicted=best.text,
-                           pred_id=best.geonameid, pred_place=pred_place,
-                           km=None if km is None else round(km, 1), pop_ratio=ratio,
-                           span_differs=best.text != g.text)
-                rows.append(row)
-                check["wrong"] += 1
+            rows += analysis.document(doc)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     with open(args.out, "w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    report(rows, check, args.examples)
+    report(rows, analysis.check, args.examples)
     print(f"\nall misses as JSON lines: {args.out}")
     return 0
 
@@ -355,7 +368,8 @@ def report(rows, check, examples: int) -> None:
           f"(recall {check['found'] / check['gold']:.1%}), with id {check['with_id']}, "
           f"exact {check['exact']} (exact e2e {check['exact'] / check['with_id']:.1%})")
     fn, wrong = check["fn"], check["wrong"]
-    assert fn == check["gold"] - check["found"], (fn, check)
+    if fn != check["gold"] - check["found"]:
+        raise RuntimeError(f"miss count {fn} disagrees with metrics.tally: {dict(check)}")
     print(f"false negatives {fn}; recognised-with-id but wrong id {wrong}")
     print("\n# False negatives by category (share of all FN)")
     _summary(rows, "FN", fn, examples,
