@@ -164,6 +164,7 @@ class Gazetteer:
         self._fuzzy_keys.clear()
         self._hits: dict[str, tuple[tuple[int, str], ...]] = {}  # lookup_keys
         self._records: dict[int, Place] = {}  # rid -> Place (shared: never mutate one)
+        self._countries: dict[str, Place | None] = {}  # ISO2 -> country record
 
     def _needs_build(self, announce: bool = True) -> bool:
         if self._is_stale():
@@ -435,11 +436,14 @@ class Gazetteer:
 
     def country(self, iso2: str) -> Place | None:
         """The country record of an ISO 3166-1 alpha-2 code (its shipped polygon if any)."""
-        row = self._con.execute(
-            "SELECT * FROM places WHERE feature_code='PCLI' AND country=? "
-            "ORDER BY source='boundary-polygon' DESC, population DESC LIMIT 1",
-            (iso2.upper(),)).fetchone()
-        return row_to_place(row) if row else None
+        code = iso2.upper()
+        if code not in self._countries:  # a scan of the places table: once per code
+            row = self._con.execute(
+                "SELECT * FROM places WHERE feature_code='PCLI' AND country=? "
+                "ORDER BY source='boundary-polygon' DESC, population DESC LIMIT 1",
+                (code,)).fetchone()
+            self._countries[code] = row_to_place(row) if row else None
+        return self._countries[code]
 
     def within(self, lat: float, lon: float, radius_km: float,
                feature_class: str | None = "P") -> list[tuple[Place, float]]:

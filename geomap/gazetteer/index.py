@@ -64,6 +64,7 @@ _INDEXES = """
 CREATE INDEX IF NOT EXISTS names_key ON names(key, kind);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
+CREATE INDEX IF NOT EXISTS places_feature ON places(feature_code, country);
 """
 
 

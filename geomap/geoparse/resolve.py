@@ -728,7 +728,8 @@ class Resolver:
         region = ctx.qualifiers.get(i) or (
             self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
             ctx.admin1[0] if len(ctx.admin1) == 1 else None)
-        if len(skeleton) < 4 or region is None or not region.admin1_code:
+        if len(skeleton) < 4 or region is None or not region.admin1_code \
+                or region.country not in _TWO_FORM_COUNTRIES:
             return None
         code = region.admin1_code
         if code not in self._skeletons:
@@ -963,6 +964,7 @@ _QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor
                             re.IGNORECASE)
 _FACILITY_IN = re.compile(r"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+(?:town|city|village|settlement)"
                           r"\s+of\s+)?$", re.IGNORECASE)
+_TWO_FORM_COUNTRIES = ("UA", "RU", "BY")  # names written in a Russian and a local form
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
