@@ -350,14 +350,14 @@ class Recogniser:
         if low in lx.DEMONYMS and self._can_start(words[0]):
             if low in lx.DEMONYM_PLACES and self._names_the_region(tokens, words):
                 return self._make_span(text, tokens, words, trigger, known=True)
-            return self._adjectival(text, tokens, words, low) or _SKIP
+            return self._adjectival(text, words, low) or _SKIP
         if (len(words) == 1 and self._excluded(words[0])) or not self._can_start(words[0]):
             return None
         if len(words) == 1 and low in lx.COMMON_WORDS and not trigger \
                 and not words[0].text.isupper():  # "us" is a word, "US" a country
             return None
         if low in lx.DEMONYMS:
-            return self._adjectival(text, tokens, words, low) or _SKIP
+            return self._adjectival(text, words, low) or _SKIP
         if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
             return None
         kind = self.known(phrase)
@@ -380,7 +380,8 @@ class Recogniser:
             return None  # a transliteration guess needs a trigger or a multi-word name
         return self._make_span(text, tokens, words, trigger, known=True)
 
-    def _adjectival(self, text, tokens, words, demonym) -> Span | None:
+    @staticmethod
+    def _adjectival(text, words, demonym) -> Span | None:
         """'Russian troops', 'Russian territory': a demonym referring to its country.
 
         Context, never a location by itself: the resolver makes 'Russian territory' (a

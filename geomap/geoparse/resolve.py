@@ -37,7 +37,9 @@ from geomap.geodesy import haversine_km
 from geomap.geoparse.lexicon import ABBREVIATIONS, ADMIN_TYPE_WORDS, PLACE_NOUNS_AFTER_DEMONYM
 from geomap.geoparse.mention import PlaceMention, Span
 
-_LOCAL_GAP = re.compile(r"^(?:\s+(?:village|town|city|settlement|selo|khutor))?"
+# the nouns coders put after or before a settlement's name ("Pobeda village", "town of X")
+_SETTLEMENT_NOUN = r"(?:town|village|city|settlement|selo|hamlet|khutor)"
+_LOCAL_GAP = re.compile(rf"^(?:\s+{_SETTLEMENT_NOUN})?"
                         r"(?:\s*,\s*(?:in|of)?\s*|\s*\(\s*|\s+in\s+)(?:the\s+)?$", re.IGNORECASE)
 # between the units of one chain: "Telmanovsky region Donetsk region", "(X district) Y region"
 _CHAIN_GAP = re.compile(r"^\s*\)?\s*(?:,\s*)?(?:(?:in|of)\s+)?(?:the\s+)?$")
@@ -211,14 +213,9 @@ class Resolver:
                         len(scored) == 1 or scored[0].total - scored[1].total >= 0.1):
                     ctx.anchors.append((i, scored[0].candidate.place))
         # pass 3: rescore with proximity to the anchors
-        for i, span in enumerate(spans):
+        for i in range(len(spans)):
             if chosen[i] is None and cands[i]:
-                scored = self._rank(i, span, cands[i], ctx, spans, text)
-                best = next((s for s in scored if s.fits), None)
-                if best is not None:
-                    chosen[i] = best
-                    best.reasons.append(_margin_reason(scored, self.theatre))
-                    _set_confidence(best, scored)
+                chosen[i] = self._best_fitting(i, spans, cands[i], ctx, text)
         self._deeper_namesakes(spans, cands, chosen, ctx, text)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
@@ -377,7 +374,7 @@ class Resolver:
                           and (unit is None or c.place.id == unit.id)), None)
             if found is None:  # namesake villages can crowd the unit out of the candidates
                 oblast = unit or self._oblast_named(span.text)
-                found = Candidate(oblast, 0.9, oblast.name, "core") if oblast else None
+                found = _as_unit(oblast) if oblast else None
             if found is not None:
                 chosen[i] = Scored(found, found.score, True, [why])
 
@@ -414,7 +411,7 @@ class Resolver:
             ctx.qualifiers[i] = oblast
             other.role = "qualifier"
             found = next((c for c in cands[i + 1] if c.place.id == oblast.id), None)
-            chosen[i + 1] = Scored(found or Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
+            chosen[i + 1] = Scored(found or _as_unit(oblast), 0.9, True,
                                    [f"'{other.text}' after {span.text} names the "
                                     + ("oblast" if oblast.country == "UA" else "region")])
 
@@ -436,7 +433,7 @@ class Resolver:
             if oblast is not None and got is not None and got.admin1_code == oblast.admin1_code \
                     and got.feature_code in ("ADM2", "ADM3"):
                 owner.role = "qualifier"
-                chosen[i] = Scored(Candidate(oblast, 0.9, oblast.name, "core"), 0.9, True,
+                chosen[i] = Scored(_as_unit(oblast), 0.9, True,
                                    [f"{unit.text} is a district of {oblast.name}"])
                 continue
             city = next((c.place for c in cands[i] if not c.place.is_admin
@@ -637,12 +634,16 @@ class Resolver:
         ctx.ranked.clear()
         ctx.focus_memo.clear()
         for i in stuck:
-            scored = self._rank(i, spans[i], cands[i], ctx, spans, text)
-            best = next((s for s in scored if s.fits), None)
-            if best is not None:
-                chosen[i] = best
-                best.reasons.append(_margin_reason(scored, self.theatre))
-                _set_confidence(best, scored)
+            chosen[i] = self._best_fitting(i, spans, cands[i], ctx, text)
+
+    def _best_fitting(self, i, spans, cands, ctx: Context, text: str) -> Scored | None:
+        """The best candidate that fits, with its margin reason and confidence."""
+        scored = self._rank(i, spans[i], cands, ctx, spans, text)
+        best = next((s for s in scored if s.fits), None)
+        if best is not None:
+            best.reasons.append(_margin_reason(scored, self.theatre))
+            _set_confidence(best, scored)
+        return best
 
     def _near_miss(self, i: int, span: Span, cands: list[Candidate],
                    ctx: Context) -> Scored | None:
@@ -725,7 +726,9 @@ class Resolver:
             return None  # a word of a longer name ("Nyzhnie Krynka", "Krasnaya (Chervona)")
         skeleton = consonant_skeleton(strict_key(span.text))
         local = ctx.local.get(i) or _local_hint(i, spans, text, self, ctx)
-        region = ctx.qualifiers.get(i) or (
+        named = [u for u in ctx.admin1 if local[0] and admin_matches(local[0], u.name,
+                                                                      u.admin1_code)]
+        region = ctx.qualifiers.get(i) or (named[0] if named else None) or (
             self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
             ctx.admin1[0] if len(ctx.admin1) == 1 else None)
         if len(skeleton) < 4 or region is None or not region.admin1_code \
@@ -956,14 +959,13 @@ _FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead
                            re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
 _RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
-_SETTLEMENT_WORD = re.compile(r"\b(?:town|village|city|settlement|selo|hamlet)\b", re.IGNORECASE)
+_SETTLEMENT_WORD = re.compile(rf"\b{_SETTLEMENT_NOUN}\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"^\s+([A-Za-z]+)")
 _TERRITORY_NOUN = re.compile(r"^\s+(territory|soil|land|airspace)\b", re.IGNORECASE)
 # "Yampil, Donetsk", "Hoptivka (Kharkiv", "Pobeda village, Donetsk"
-_QUALIFIER_GAP = re.compile(r"^\s*(?:(?:village|town|city|settlement|selo|khutor)\s*)?[,(]\s*$",
-                            re.IGNORECASE)
-_FACILITY_IN = re.compile(r"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+(?:town|city|village|settlement)"
-                          r"\s+of\s+)?$", re.IGNORECASE)
+_QUALIFIER_GAP = re.compile(rf"^\s*(?:{_SETTLEMENT_NOUN}\s*)?[,(]\s*$", re.IGNORECASE)
+_FACILITY_IN = re.compile(rf"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+{_SETTLEMENT_NOUN}\s+of\s+)?$",
+                          re.IGNORECASE)
 _TWO_FORM_COUNTRIES = ("UA", "RU", "BY")  # names written in a Russian and a local form
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
@@ -1036,6 +1038,11 @@ def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: 
             continue
         chosen[i] = Scored(Candidate(place, 0.9, place.name, "facility-in"), 0.9, True,
                            [f"the text puts it in {place.name}"], confidence=0.7)
+
+
+def _as_unit(unit: Place) -> Candidate:
+    """An admin unit the text names by its core name ("Donetsk" for Donetsk Oblast)."""
+    return Candidate(unit, 0.9, unit.name, "core")
 
 
 def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
