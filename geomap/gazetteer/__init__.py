@@ -37,7 +37,6 @@ from geomap.gazetteer.index import (
 )
 from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import ADMIN_LEVEL, Candidate, NameHolder, Place
-from geomap.geodesy import EARTH_KM
 
 __all__ = ["Gazetteer", "Place", "Candidate"]
 
@@ -256,11 +255,6 @@ class Gazetteer:
             yield from self._con.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk)
 
     @staticmethod
-    def _key_queries(name: str) -> tuple[frozenset[tuple[str, int]], str, tuple[str, ...]]:
-        """The (key, kind) pairs a name is looked up under, its strict key, its core keys."""
-        return _key_queries(name)
-
-    @staticmethod
     def _label(key: str, kind: int, strict: str, core_keys: tuple[str, ...]) -> str:
         if kind == STRICT and key == strict:
             return "strict"
@@ -277,7 +271,7 @@ class Gazetteer:
 
     @_damage_is_an_error
     def _lookup_keys(self, name: str) -> list[tuple[int, str]]:
-        wanted, strict, core_keys = self._key_queries(name)
+        wanted, strict, core_keys = _key_queries(name)
         if not wanted:
             return []
         keys = sorted({key for key, _ in wanted})
@@ -296,7 +290,7 @@ class Gazetteer:
     def best_match(self, name: str) -> str:
         """The best match kind any record offers for this name ('strict', 'core', 'loose'),
         '' if none: ``lookup_keys`` without reading which records."""
-        wanted, strict, core_keys = self._key_queries(name)
+        wanted, strict, core_keys = _key_queries(name)
         if not wanted:
             return ""
         keys = sorted({key for key, _ in wanted})
@@ -465,15 +459,8 @@ class Gazetteer:
             sql += f" AND p.feature_class IN ({','.join('?' * len(feature_class))})"
             params += list(feature_class)
         out = []
-        # haversine_km's scalar formula, operation for operation (the same floats), with
-        # the query point's terms computed once
-        p1 = math.radians(lat)
-        cos_p1 = math.cos(p1)
-        radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
         for rid, plat, plon in self._con.execute(sql, params):
-            p2 = radians(plat)
-            a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(plon - lon) / 2) ** 2
-            km = EARTH_KM * 2 * asin(sqrt(min(1.0, a)))
+            km = haversine_km(lat, lon, plat, plon)
             if km <= radius_km:
                 out.append((rid, km))
         out.sort(key=lambda pk: pk[1])
