@@ -99,3 +99,48 @@ def test_no_plausible_match_returns_nothing_not_a_far_fuzzy_guess(gazetteer):
     top = first(gazetteer, "Mariupl", country="UA")
     assert top.place.name == "Mariupol" and top.match == "fuzzy" and top.score < 0.8
     assert first(gazetteer, "Kurks", country="RU").place.name == "Kursk"  # swapped letters
+
+
+def test_key_table_answers_exactly_as_the_names_table(gazetteer):
+    """Name lookups read the in-memory key table: for every sampled key it holds the same
+    (record, kind) rows as ``names``, in the order the ``names_key`` index yields them."""
+    from geomap.gazetteer.keytable import KeyTable
+
+    con = gazetteer._con
+    keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM names WHERE rowid % 97 = 0")]
+    assert len(keys) > 10_000
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        for key, kind, rid in con.execute(
+                f"SELECT key, kind, place FROM names WHERE key IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY key, kind, rowid", chunk):
+            expected.setdefault(key, []).append((rid, kind))
+    table = KeyTable(con)
+    assert {key: table.rows(key) for key in keys} == expected
+    for absent in ("nowhereville", "xyzzy", ""):
+        assert absent not in table and table.rows(absent) == []
+
+
+def test_a_damaged_key_table_is_one_error_and_rechecked_next_time(gazetteer, tmp_path):
+    """SQLite's integrity check does not read blobs: a changed key-table blob is caught by
+    its checksum, reported as a damaged index (not a crash or a wrong answer), and the next
+    open finds the index damaged (so it is rebuilt)."""
+    import shutil
+    import sqlite3
+
+    from geomap.errors import GeomapError
+    from geomap.gazetteer import Gazetteer
+    from geomap.gazetteer.index import is_damaged, mark_verified
+
+    copy = tmp_path / gazetteer.path.name
+    shutil.copyfile(gazetteer.path, copy)
+    con = sqlite3.connect(copy)
+    with con:
+        con.execute("UPDATE key_table SET data = zeroblob(length(data)) WHERE part = 'trie'")
+    con.close()
+    mark_verified(copy)  # changed behind geomap's back
+    gz = Gazetteer(copy, rebuild=False)
+    with pytest.raises(GeomapError, match="is damaged .*key_table part 'trie' fails its CRC-32"):
+        gz.search("Sudzha")
+    assert is_damaged(copy)

@@ -35,6 +35,7 @@ from geomap.gazetteer.index import (
     row_to_place,
     sources_fingerprint,
 )
+from geomap.gazetteer.keytable import KeyTable
 from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import ADMIN_LEVEL, Candidate, NameHolder, Place
 
@@ -105,6 +106,18 @@ def _nfc_casefold(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def _spelt_as(place: Place, query_nfc: str) -> str:
+    """'exact' if the query is the record's own name as spelt (case and Unicode form
+    aside), 'alternate' if it is one of its alternate names, else ''."""
+    if query_nfc in (_nfc_casefold(place.name), _nfc_casefold(place.asciiname)):
+        return "exact"
+    if "|" in query_nfc:  # no alternate name holds the separator
+        return ""
+    # one search of the joined names, not one comparison per name (a city has hundreds)
+    joined = _nfc_casefold("|".join(place.alternatenames))
+    return "alternate" if f"|{query_nfc}|" in f"|{joined}|" else ""
+
+
 def admin_matches(query: str, *values: str) -> bool:
     """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?"""
     q_core = loose_key(core_name(query))
@@ -155,7 +168,7 @@ class Gazetteer:
             self._clean_leftovers()
         self._con = connect(self.path, readonly=True)
         self._con.row_factory = None
-        self._fuzzy_keys: dict[str, list[str]] = {}
+        self._fuzzy_keys: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> keys
         self._forget()
 
     def _forget(self) -> None:
@@ -164,6 +177,13 @@ class Gazetteer:
         self._hits: dict[str, tuple[tuple[int, str], ...]] = {}  # lookup_keys
         self._records: dict[int, Place] = {}  # rid -> Place (shared: never mutate one)
         self._countries: dict[str, Place | None] = {}  # ISO2 -> country record
+        self._key_table: KeyTable | None = None  # read at the first name lookup
+
+    def _keys(self) -> KeyTable:
+        """The index's name keys in memory (``keytable``), read once per connection."""
+        if self._key_table is None:
+            self._key_table = KeyTable(self._con)
+        return self._key_table
 
     def _needs_build(self, announce: bool = True) -> bool:
         if self._is_stale():
@@ -272,18 +292,15 @@ class Gazetteer:
     @_damage_is_an_error
     def _lookup_keys(self, name: str) -> list[tuple[int, str]]:
         wanted, strict, core_keys = _key_queries(name)
-        if not wanted:
-            return []
-        keys = sorted({key for key, _ in wanted})
-        rows = self._con.execute(
-            f"SELECT place, key, kind FROM names WHERE key IN ({','.join('?' * len(keys))})", keys)
+        table = self._keys()
         hits: dict[int, str] = {}
-        for rid, key, kind in rows:
-            if (key, kind) not in wanted:
-                continue
-            label = self._label(key, kind, strict, core_keys)
-            if rid not in hits or _LABEL_RANK[label] < _LABEL_RANK[hits[rid]]:
-                hits[rid] = label
+        for key in sorted({key for key, _ in wanted}):
+            for rid, kind in table.rows(key):
+                if (key, kind) not in wanted:
+                    continue
+                label = self._label(key, kind, strict, core_keys)
+                if rid not in hits or _LABEL_RANK[label] < _LABEL_RANK[hits[rid]]:
+                    hits[rid] = label
         return list(hits.items())
 
     @_damage_is_an_error
@@ -291,14 +308,10 @@ class Gazetteer:
         """The best match kind any record offers for this name ('strict', 'core', 'loose'),
         '' if none: ``lookup_keys`` without reading which records."""
         wanted, strict, core_keys = _key_queries(name)
-        if not wanted:
-            return ""
-        keys = sorted({key for key, _ in wanted})
-        rows = self._con.execute(
-            f"SELECT DISTINCT key, kind FROM names WHERE key IN ({','.join('?' * len(keys))})",
-            keys)
-        labels = [self._label(key, kind, strict, core_keys) for key, kind in rows
-                  if (key, kind) in wanted]
+        table = self._keys()
+        labels = [self._label(key, kind, strict, core_keys)
+                  for key in {key for key, _ in wanted} if key in table
+                  for kind in {kind for _, kind in table.rows(key)} if (key, kind) in wanted]
         return min(labels, key=_LABEL_RANK.__getitem__, default="")
 
     @_damage_is_an_error
@@ -358,12 +371,7 @@ class Gazetteer:
             if label == "core" and not place.is_admin:
                 kind = "core-nonadmin"
             elif label != "core":
-                same = next((n for n in (place.name, place.asciiname, *place.alternatenames)
-                             if _nfc_casefold(n) == query_nfc), None)
-                if same is not None and same in (place.name, place.asciiname):
-                    kind = "exact"
-                elif same is not None:
-                    kind = "alternate"
+                kind = _spelt_as(place, query_nfc) or label
             candidates.append(Candidate(place, _SCORES[kind], place.name, kind))
         if fuzzy and not any(c.score >= _SCORES["core"] for c in candidates):
             candidates += self._fuzzy(name, country, admin1, feature_class,
@@ -407,18 +415,18 @@ class Gazetteer:
         key = loose_key(name)
         if len(key) < 4:
             return []
-        first = key[0]
-        if first not in self._fuzzy_keys:
-            self._fuzzy_keys[first] = fuzzy_keys(self._con, first)
-        matches = process.extract(key, self._fuzzy_keys[first], scorer=fuzz.ratio,
-                                  score_cutoff=80, limit=25)
-        allowed = max_typos(key)
+        first, allowed = key[0], max_typos(key)
+        # only keys at most ``allowed`` letters longer or shorter can be that close; the
+        # most similar first, equally similar ones in key order
+        similar = [(k, ratio) for n in range(len(key) - allowed, len(key) + allowed + 1)
+                   for k, ratio, _ in process.extract(
+                       key, self._fuzzy_bucket(first, n), scorer=fuzz.ratio, score_cutoff=80,
+                       limit=None)
+                   if OSA.distance(key, k) <= allowed]
+        matches = sorted(similar, key=lambda kr: (-kr[1], kr[0]))[:25]
         out = []
-        for matched_key, ratio, _ in matches:
-            if OSA.distance(key, matched_key) > allowed:
-                continue
-            rids = [r[0] for r in self._con.execute(
-                "SELECT place FROM names WHERE key=? AND kind=?", (matched_key, LOOSE))]
+        for matched_key, ratio in matches:
+            rids = [rid for rid, kind in self._keys().rows(matched_key) if kind == LOOSE]
             for place in self._places(rids).values():
                 if place.id in exclude or not self._passes(place, country, admin1, feature_class):
                     continue
@@ -427,6 +435,13 @@ class Gazetteer:
                 exclude.add(place.id)
                 out.append(Candidate(place, 0.8 * ratio / 100, place.name, "fuzzy"))
         return out
+
+    def _fuzzy_bucket(self, initial: str, length: int) -> list[str]:
+        """The loose keys of this initial and length (read once per connection)."""
+        bucket = self._fuzzy_keys.get((initial, length))
+        if bucket is None:
+            bucket = self._fuzzy_keys[initial, length] = fuzzy_keys(self._con, initial, length)
+        return bucket
 
     def country(self, iso2: str) -> Place | None:
         """The country record of an ISO 3166-1 alpha-2 code (its shipped polygon if any)."""

@@ -39,7 +39,7 @@ from geomap.gazetteer.index import (
     haversine_km,
     progress,
     row_to_place,
-    write_fuzzy_keys,
+    write_lookup_tables,
     write_places,
 )
 from geomap.gazetteer.normalize import strict_key
@@ -177,7 +177,7 @@ def import_geonames(index_path: Path, paths: list[Path], feature_classes: str = 
                     if show_progress:
                         lines = progress(lines, desc=Path(label).name)
                     summary[label] = _import_member(con, kind, label, lines, feature_classes)
-        write_fuzzy_keys(con)  # typo matching sees the imported names too
+        write_lookup_tables(con)  # lookups and typo matching see the imported names too
         _record_imports(con, summary)
         con.commit()
     except BaseException:

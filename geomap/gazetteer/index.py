@@ -8,11 +8,13 @@ names       (key, kind, place) — kind 0 strict key, 1 loose key, 2 admin core 
             a B-tree index on ``key`` answers every exact/transliterated lookup in
             microseconds without loading anything into memory (cold start ≈ opening a file)
 admin_codes GeoNames admin-1/admin-2 code tables (code → name), for imported dumps
+key_table   the names' keys as a trie with their (record, kind) rows (``keytable``): what
+            name lookups read, once per connection, instead of querying ``names``
 meta        sources fingerprint, build date, counts, imported files
 
 Why SQLite and not FTS5: the lookups are whole-name key equality after normalisation
 (FTS5 tokenises words and would need the same normalisation anyway); fuzzy matching
-runs rapidfuzz over the loose keys that share the query's first letter.
+runs rapidfuzz over the loose keys that share the query's first letter and are about as long.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from geomap.gazetteer.record import Place
 from geomap.geodesy import haversine_km  # noqa: F401 (re-exported)
 from geomap.paths import cache_dir, gazetteer_dir
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Library code does not print: the first-use build is announced on this logger (INFO,
 # ``extra={"phase": "start"|"done"}``) and the CLI turns it into one plain line.
@@ -57,7 +59,8 @@ CREATE TABLE IF NOT EXISTS places (
 CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, kind INTEGER NOT NULL, place INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, geonameid INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS fuzzy_keys (initial TEXT PRIMARY KEY, keys TEXT);
+CREATE TABLE IF NOT EXISTS fuzzy_keys (initial TEXT, length INTEGER, keys TEXT,
+    PRIMARY KEY (initial, length));
 CREATE VIRTUAL TABLE IF NOT EXISTS places_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
 _INDEXES = """
@@ -65,6 +68,7 @@ CREATE INDEX IF NOT EXISTS names_key ON names(key, kind);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
 CREATE INDEX IF NOT EXISTS places_feature ON places(feature_code, country);
+CREATE INDEX IF NOT EXISTS places_admin1 ON places(admin1_code, feature_class);
 """
 
 
@@ -90,7 +94,8 @@ def embedded_sources() -> list[Path]:
         boundaries_dir() / "admin1_ua_minregion.geojson", boundaries_dir() / "admin2.geojson",
         Path(__file__).with_name("sources.py"), Path(__file__).with_name("harmonize.py"),
         Path(__file__).with_name("normalize.py"), Path(__file__).with_name("packs.py"),
-        Path(__file__).with_name("translit.py"), Path(__file__), *pack_files(),
+        Path(__file__).with_name("translit.py"), Path(__file__).with_name("keytable.py"),
+        Path(__file__), *pack_files(),
     ]
 
 
@@ -168,6 +173,7 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     else:
         con = sqlite3.connect(path, check_same_thread=False, timeout=60)
     con.execute("PRAGMA cache_size=-65536")
+    con.execute("PRAGMA mmap_size=1073741824")
     return con
 
 
@@ -230,19 +236,28 @@ def _append_places(con: sqlite3.Connection, places: Iterable[Place], batch: int 
     return count
 
 
+def write_lookup_tables(con: sqlite3.Connection) -> None:
+    """The tables compiled from ``names`` (after a build or an import changed it)."""
+    from geomap.gazetteer.keytable import write_key_table
+
+    write_fuzzy_keys(con)
+    write_key_table(con)
+
+
 def write_fuzzy_keys(con: sqlite3.Connection) -> None:
-    """The distinct loose keys by initial, one row each: what typo matching scans
-    (in the caller's transaction)."""
+    """The distinct loose keys by initial and length, one row each: what typo matching
+    scans (in the caller's transaction)."""
     con.execute("DELETE FROM fuzzy_keys")
     con.execute(
-        "INSERT INTO fuzzy_keys SELECT substr(key, 1, 1), group_concat(key, char(10)) FROM "
-        f"(SELECT DISTINCT key FROM names WHERE kind={LOOSE} AND key != '' ORDER BY key) "
-        "GROUP BY substr(key, 1, 1)")
+        "INSERT INTO fuzzy_keys SELECT substr(key, 1, 1), length(key), group_concat(key, char(10)) "
+        f"FROM (SELECT DISTINCT key FROM names WHERE kind={LOOSE} AND key != '' ORDER BY key) "
+        "GROUP BY substr(key, 1, 1), length(key)")
 
 
-def fuzzy_keys(con: sqlite3.Connection, initial: str) -> list[str]:
-    """The distinct loose keys starting with ``initial``."""
-    row = con.execute("SELECT keys FROM fuzzy_keys WHERE initial=?", (initial,)).fetchone()
+def fuzzy_keys(con: sqlite3.Connection, initial: str, length: int) -> list[str]:
+    """The distinct loose keys of this many letters starting with ``initial``."""
+    row = con.execute("SELECT keys FROM fuzzy_keys WHERE initial=? AND length=?",
+                      (initial, length)).fetchone()
     return row[0].split("\n") if row and row[0] else []
 
 
@@ -326,7 +341,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     imported = _copy_imports(con, keep_imports_from) if keep_imports_from else []
     con.executescript(_INDEXES)
     with con:
-        write_fuzzy_keys(con)
+        write_lookup_tables(con)
     counts = dict(con.execute("SELECT source, COUNT(*) FROM places GROUP BY source").fetchall())
     meta = {
         "fingerprint": sources_fingerprint(),
@@ -490,10 +505,14 @@ def is_damaged(path: Path) -> bool:
             return False
     except OSError:
         pass
+    from geomap.gazetteer.keytable import KeyTable
+
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             ok = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            if ok:
+                KeyTable(con)  # blob contents: quick_check does not read them
         finally:
             con.close()
     except sqlite3.DatabaseError:
