@@ -144,3 +144,23 @@ def test_a_damaged_key_table_is_one_error_and_rechecked_next_time(gazetteer, tmp
     with pytest.raises(GeomapError, match="is damaged .*key_table part 'trie' fails its CRC-32"):
         gz.search("Sudzha")
     assert is_damaged(copy)
+
+
+def test_a_record_reads_every_column_into_its_field(gazetteer):
+    from geomap.gazetteer.index import row_to_place
+
+    cur = gazetteer._con.execute("SELECT * FROM places WHERE rid % 5000 = 0")
+    columns = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert len(rows) > 100
+    for row in rows:
+        place, values = row_to_place(row), dict(zip(columns, row, strict=True))
+        for column, value in values.items():
+            if column == "rid":
+                continue
+            if column == "alternatenames":
+                assert place.alternatenames == [n for n in (value or "").split("|") if n]
+            elif column == "population":
+                assert place.population == int(value or 0)
+            else:
+                assert getattr(place, column) == value, column

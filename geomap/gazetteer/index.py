@@ -160,11 +160,18 @@ def _row(place: Place) -> tuple:
 
 
 def row_to_place(row: sqlite3.Row | tuple) -> Place:
-    values = dict(zip(_PLACE_COLUMNS, row[1:] if len(row) > len(_PLACE_COLUMNS) else row,
-                      strict=True))
-    values["alternatenames"] = [n for n in (values["alternatenames"] or "").split("|") if n]
-    values["population"] = int(values["population"] or 0)
-    return Place(**values)
+    """The record of a ``places`` row (with or without its leading rid)."""
+    (place_id, name, ascii_name, alternates, lat, lon, feature_class, feature_code, country,
+     admin1_code, admin1, admin2_code, admin2, admin3, population, source, geonameid,
+     located_by, note, official_code, provenance) = (
+        row[1:] if len(row) > len(_PLACE_COLUMNS) else row)
+    return Place(
+        id=place_id, name=name, asciiname=ascii_name,
+        alternatenames=[n for n in (alternates or "").split("|") if n], lat=lat, lon=lon,
+        feature_class=feature_class, feature_code=feature_code, country=country,
+        admin1_code=admin1_code, admin1=admin1, admin2_code=admin2_code, admin2=admin2,
+        admin3=admin3, population=int(population or 0), source=source, geonameid=geonameid,
+        located_by=located_by, note=note, official_code=official_code, provenance=provenance)
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:

@@ -96,12 +96,24 @@ _R = [pattern for pattern, _ in _LOOSE_REWRITES]
 def loose_key(name: str) -> str:
     """Phonetic skeleton that folds transliteration systems and ru/uk name forms.
 
-    ``_LOOSE_REWRITES`` in order, each skipped when the key lacks a letter every match
-    of it needs (a strict key is ``[a-z0-9 ]`` only) and literal ones done with
-    ``str.replace``: the same key as applying every rewrite, about three times faster
-    (``loose_key_reference`` is the plain form; a test holds them equal on the index).
+    ``_LOOSE_REWRITES`` in order, word by word: no rewrite reaches across the space
+    between two words (only 'ch' looks at the character after it, so a word is rewritten
+    with its following space), and the words of a phrase ("Velyka Pysarivka") recur in
+    other phrases, so each word is rewritten once. Each rewrite is skipped when the word
+    lacks a letter every match of it needs (a strict key is ``[a-z0-9 ]`` only) and
+    literal ones are done with ``str.replace``: the same key as applying every rewrite to
+    the whole name, several times faster (``loose_key_reference`` is the plain form; a
+    test holds them equal on the index).
     """
-    key = strict_key(name)
+    words = strict_key(name).split(" ")
+    last = len(words) - 1
+    return "".join(_loose_word(word, i < last) for i, word in enumerate(words))
+
+
+@lru_cache(maxsize=200_000)
+def _loose_word(word: str, followed: bool) -> str:
+    """``loose_key`` of one word of a strict key (``followed``: another word comes next)."""
+    key = word + " " if followed else word
     if "sk" in key:
         key = _R[0].sub("sk", key)
         if "tsk" in key:
