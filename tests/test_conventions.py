@@ -367,3 +367,25 @@ def test_demonyms_are_context_that_never_move_a_place():
     mentions = geoparse("Two dozen civilians were wounded in Russian shelling of Kherson.")
     assert _by_text(mentions, "Russian").role == "context"
     assert _by_text(mentions, "Kherson").place.country == "UA"
+
+
+# -- typos and airfields in coders' strings --------------------------------------------
+def test_a_misspelt_village_near_its_oblast_is_read_through_the_typo():
+    """GED: "near Ilvoaisk, Donetsk" (47.926, 38.194) is Ilovaisk: after 'near' a one-edit
+    match counts when the oblast named with it corroborates it."""
+    m = _by_text(geoparse("near Ilvoaisk, Donetsk"), "Ilvoaisk")
+    assert m.place.name.startswith("Ilovays") and m.place.admin1 == "Donetsk Oblast"
+    assert haversine_km(m.lat, m.lon, 47.926, 38.194) < 5
+    # without any context a typo stays unresolved rather than a guess
+    assert geoparse("near Svitodarsk")[0].place is None
+
+
+@pytest.mark.parametrize(("text", "airport", "lat", "lon"), [
+    ("Donetsk aiport", "Donetsk International Airport", 48.075, 37.725556),  # GED's string
+    ("shelling of the Lugansk aiport", "Luhansk International Airport", 48.417, 39.374),
+])
+def test_an_airfield_named_after_its_town_is_the_towns_airport(text, airport, lat, lon):
+    m = geoparse(text)[0]
+    assert m.place.name == airport and m.precision == 1
+    assert "the airport of" in m.reason
+    assert haversine_km(m.lat, m.lon, lat, lon) < 5

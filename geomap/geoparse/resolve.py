@@ -34,7 +34,12 @@ from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_
 from geomap.gazetteer.record import Candidate, Place
 from geomap.gazetteer.translit import consonant_skeleton
 from geomap.geodesy import haversine_km
-from geomap.geoparse.lexicon import ABBREVIATIONS, ADMIN_TYPE_WORDS, PLACE_NOUNS_AFTER_DEMONYM
+from geomap.geoparse.lexicon import (
+    ABBREVIATIONS,
+    ADMIN_TYPE_WORDS,
+    AIRFIELD_WORDS,
+    PLACE_NOUNS_AFTER_DEMONYM,
+)
 from geomap.geoparse.mention import PlaceMention, Span
 
 # the nouns coders put after or before a settlement's name ("Pobeda village", "town of X")
@@ -45,6 +50,7 @@ _LOCAL_GAP = re.compile(rf"^(?:\s+{_SETTLEMENT_NOUN})?"
 _CHAIN_GAP = re.compile(r"^\s*\)?\s*(?:,\s*)?(?:(?:in|of)\s+)?(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
+AIRPORT_KM = 30.0  # a town's airport lies this close to it (Luhansk's: 17 km)
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
 NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
 _SMALL_PLACE = 50_000
@@ -223,6 +229,7 @@ class Resolver:
                 chosen[i] = self._near_miss(i, span, cands[i], ctx) or self._regional_form(
                     i, spans, cands[i], ctx, text)
         _facilities_where_the_text_puts_them(spans, chosen, text)
+        self._airports_of_their_towns(spans, chosen)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))
                 if spans[i].kind != "adjectival" or chosen[i] is not None]
 
@@ -269,7 +276,7 @@ class Resolver:
         if span.kind == "adjectival":
             return []
         if fuzzy is None:  # in running text, only names a trigger vouches for ("village of X")
-            fuzzy = span.trigger in ("village", "town", "city") or span.kind == "admin"
+            fuzzy = span.trigger in ("village", "town", "city", "near") or span.kind == "admin"
         key = (span.text, span.kind, country, fuzzy, admin1)
         if key not in self._cache:
             if len(self._cache) > 50_000:
@@ -764,6 +771,26 @@ class Resolver:
                f"in {region.name} named with it; {where}")
         cand = Candidate(place, 0.75, span.text, "regional-form")
         return Scored(cand, 0.75, True, [why], confidence=0.55, needs_review=True)
+
+    def _airports_of_their_towns(self, spans: list[Span], chosen: list) -> None:
+        """"Donetsk aiport": an airfield placed at its town is the town's airport where
+        the gazetteer has one near it named after the town (the name as written missed)."""
+        for i, span in enumerate(spans):
+            if span.kind != "facility" or chosen[i] is None \
+                    or not any(w in AIRFIELD_WORDS for w in span.text.lower().split()):
+                continue
+            town = chosen[i].candidate.place
+            if town.feature_class != "P":
+                continue
+            names = {strict_key(n) for n in (town.name, town.asciiname) if n}
+            airports = [(p, km) for p, km in self.gazetteer.within(
+                town.lat, town.lon, AIRPORT_KM, feature_class="S")
+                if p.feature_code == "AIRP" and any(n in strict_key(p.name) for n in names)]
+            if airports:
+                airport, km = airports[0]
+                chosen[i] = Scored(
+                    Candidate(airport, 0.9, airport.name, "facility-of-town"), 0.9, True,
+                    [f"the airport of {town.name}, {km:.0f} km from it"], confidence=0.8)
 
     # -- output --------------------------------------------------------------
     def _mention(self, i, spans, cands, chosen: Scored | None, ctx: Context,
