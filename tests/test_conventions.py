@@ -389,3 +389,13 @@ def test_an_airfield_named_after_its_town_is_the_towns_airport(text, airport, la
     assert m.place.name == airport and m.precision == 1
     assert "the airport of" in m.reason
     assert haversine_km(m.lat, m.lon, lat, lon) < 5
+
+
+@pytest.mark.parametrize("text", ["Zaitsevo", "Gorlovka’s suburb of Zaitsevo"])
+def test_the_russian_form_of_a_ukrainian_village_spelt_alike_in_both(text):
+    """GED (48.41955, 38.032433): Зайцеве reads the same in Russian and Ukrainian letters,
+    so its Russian form Зайцево/Zaitsevo is indexed too, and the town by Horlivka (pop.
+    ~4,000) is no longer outranked by a smaller Zaitseve that GeoNames spells Zaitsevo."""
+    m = _by_text(geoparse(text), "Zaitsevo")
+    assert m.place.name == "Zaitseve" and m.place.admin3 == "Svitlodarska hromada"
+    assert haversine_km(m.lat, m.lon, 48.41955, 38.032433) < 5

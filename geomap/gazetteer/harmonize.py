@@ -258,8 +258,9 @@ def _add_news_forms(p: Place) -> None:
     forms: list[str] = []
     for name in cyrillic:
         ukrainian = bool(_UKRAINIAN_LETTERS.search(name))
-        if p.country == "UA":
-            forms += news_forms(name_uk=name) if ukrainian else news_forms(name_ru=name)
+        if p.country == "UA":  # "Зайцеве" reads the same in both: both forms (Zaitsevo)
+            forms += news_forms(name_uk=name) if ukrainian else news_forms(name_ru=name,
+                                                                            name_uk=name)
         elif not ukrainian:
             forms += news_forms(name_ru=name)
     p.alternatenames = _union(p.alternatenames, forms)
