@@ -399,3 +399,21 @@ def test_the_russian_form_of_a_ukrainian_village_spelt_alike_in_both(text):
     m = _by_text(geoparse(text), "Zaitsevo")
     assert m.place.name == "Zaitseve" and m.place.admin3 == "Svitlodarska hromada"
     assert haversine_km(m.lat, m.lon, 48.41955, 38.032433) < 5
+
+
+def test_a_former_raion_named_by_its_adjective_centres_on_its_town():
+    """GED (48.096377, 37.72225): 'Yasinuvatska district' is the pre-2020 raion around
+    Yasynuvata; of the two Opytne in Donetsk Oblast the one 11 km from it is meant."""
+    text = "military camp No. 13, Opytne village, Yasinuvatska district, Donetsk region"
+    m = _by_text(geoparse(text), "Opytne")
+    assert "Yasynuvata (centre of Yasinuvatska district)" in m.reason
+    assert haversine_km(m.lat, m.lon, 48.096377, 37.72225) < 5
+
+
+def test_a_former_raion_is_its_centre_at_district_precision_not_a_village():
+    """'Krasnodon district' (now Sorokyne) is no unit in the gazetteer: it is placed at the
+    town it is named after, precision 2, not at a village that once had the name."""
+    text = "near the village of Krasny Yar (Krasnodon district) in Luhansk region"
+    district = _by_text(geoparse(text), "Krasnodon district")
+    assert district.place.name.startswith("Sorokyne") and district.precision == 2
+    assert "former or renamed raion" in district.reason

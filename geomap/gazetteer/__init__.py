@@ -482,12 +482,13 @@ class Gazetteer:
         return out
 
     @_damage_is_an_error
-    def settlement_keys_in(self, admin1_code: str) -> list[tuple[int, str]]:
-        """(rid, strict name key) of every settlement record of one first-level unit."""
+    def settlement_keys_in(self, admin1_code: str, loose: bool = False) -> list[tuple[int, str]]:
+        """(rid, strict name key) of every settlement record of one first-level unit
+        (``loose``: their loose keys)."""
         return self._con.execute(
             f"SELECT n.place, n.key FROM places p JOIN names n ON n.place = p.rid "
-            f"WHERE p.admin1_code = ? AND p.feature_class = 'P' AND n.kind = {STRICT}",
-            (admin1_code,)).fetchall()
+            f"WHERE p.admin1_code = ? AND p.feature_class = 'P' AND n.kind = "
+            f"{LOOSE if loose else STRICT}", (admin1_code,)).fetchall()
 
     def strict_names(self, rids: list[int]) -> dict[int, list[str]]:
         """The strict name keys of these records (as indexed)."""

@@ -50,6 +50,7 @@ _LOCAL_GAP = re.compile(rf"^(?:\s+{_SETTLEMENT_NOUN})?"
 _CHAIN_GAP = re.compile(r"^\s*\)?\s*(?:,\s*)?(?:(?:in|of)\s+)?(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
+_ADMIN1_CODE = re.compile(r"[A-Z]{2}-\w+")  # "UA-14", "RU-KRS"
 AIRPORT_KM = 30.0  # a town's airport lies this close to it (Luhansk's: 17 km)
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
 NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
@@ -157,6 +158,7 @@ class Resolver:
         self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
         self._near_misses: dict[tuple, Scored | None] = {}
         self._skeletons: dict[str, dict[str, list[int]]] = {}  # admin1 code → skeleton → rids
+        self._loose_settlements: dict[str, list[tuple[int, str]]] = {}  # admin1 code → keys
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -230,6 +232,7 @@ class Resolver:
                     i, spans, cands[i], ctx, text)
         _facilities_where_the_text_puts_them(spans, chosen, text)
         self._airports_of_their_towns(spans, chosen)
+        self._districts_at_their_centres(spans, chosen)
         return [self._mention(i, spans, cands[i], chosen[i], ctx) for i in range(len(spans))
                 if spans[i].kind != "adjectival" or chosen[i] is not None]
 
@@ -327,7 +330,24 @@ class Resolver:
                                        feature_class="P"):
             if c.score >= 0.7 and c.place.population >= 1_000:
                 return replace(c.place, name=f"{c.place.name} (centre of {district})")
-        return None
+        centre = self._named_by_adjective(stem_key(district), admin1)
+        return replace(centre, name=f"{centre.name} (centre of {district})") if centre else None
+
+    def _named_by_adjective(self, stem: str, admin1: str) -> Place | None:
+        """The town of the region a district adjective is made from: 'Yasinuvatska',
+        'Volnovaskyi', 'Amvrosiivskyi' stem to the start of Yasynuvata, Volnovakha,
+        Amvrosiivka (loose keys); the most populous such town of 1,000 people or more."""
+        unit = None if _ADMIN1_CODE.fullmatch(admin1) else self._admin_unit(
+            admin1, "ADM1", None, None)
+        code = unit.admin1_code if unit else admin1
+        if len(stem) < 5 or not code:
+            return None
+        if code not in self._loose_settlements:
+            self._loose_settlements[code] = self.gazetteer.settlement_keys_in(code, loose=True)
+        rids = list(dict.fromkeys(rid for rid, key in self._loose_settlements[code]
+                                  if key.startswith(stem)))
+        towns = [p for p in map(self.gazetteer.get_rid, rids) if p.population >= 1_000]
+        return max(towns, key=lambda p: p.population, default=None)
 
     # -- scoring -------------------------------------------------------------
     def _score_admin(self, span: Span, cands: list[Candidate], ctx: Context) -> Scored | None:
@@ -792,6 +812,21 @@ class Resolver:
                     Candidate(airport, 0.9, airport.name, "facility-of-town"), 0.9, True,
                     [f"the airport of {town.name}, {km:.0f} km from it"], confidence=0.8)
 
+    def _districts_at_their_centres(self, spans: list[Span], chosen: list) -> None:
+        """"Krasnodon district": a district the gazetteer lacks (a former raion), read as a
+        settlement of its name, is the district around the town it is named after."""
+        for i, span in enumerate(spans):
+            place = chosen[i].candidate.place if chosen[i] is not None else None
+            if span.kind != "admin" or place is None or place.is_admin \
+                    or ADMIN_TYPE_WORDS.get(span.admin_hint) != "ADM2":
+                continue
+            centre = self._district_centre(span.text, place.country, place.admin1_code)
+            if centre is not None and centre.id != place.id:
+                chosen[i] = Scored(
+                    Candidate(centre, 0.85, span.text, "district-centre"), 0.85, True,
+                    [f"no {span.text} in the gazetteer (a former or renamed raion?); placed "
+                     f"at {centre.name}"], confidence=0.6)
+
     # -- output --------------------------------------------------------------
     def _mention(self, i, spans, cands, chosen: Scored | None, ctx: Context,
                  fallback_units: bool = False) -> PlaceMention:
@@ -811,8 +846,9 @@ class Resolver:
                 m.precision = int(span.admin_hint.rsplit(":", 1)[1])
             elif p.is_admin:
                 m.precision = _admin_precision(p)
-            elif m.kind == "facility" and p.feature_class != "S" or p.located_by != "point":
-                m.precision = 2
+            elif m.kind in ("facility", "admin") and p.feature_class != "S" \
+                    or p.located_by != "point":
+                m.precision = 2  # a facility at its town, a district at its centre
             else:
                 m.precision = 1
             m.needs_review = chosen.needs_review
