@@ -417,3 +417,13 @@ def test_a_former_raion_is_its_centre_at_district_precision_not_a_village():
     district = _by_text(geoparse(text), "Krasnodon district")
     assert district.place.name.startswith("Sorokyne") and district.precision == 2
     assert "former or renamed raion" in district.reason
+
+
+def test_a_village_outside_its_named_district_may_be_misspelt_inside_it():
+    """GED (47.785527, 38.116142), seven events: the only Chumak lies 51 km from the
+    former Starobeshivskyi raion; Chumaky (Чумаки), one letter away, lies in it."""
+    text = "near Chumak village, Starobeshivskiy district, Donetsk region"
+    m = _by_text(geoparse(text), "Chumak")
+    assert m.place.name == "Chumaky" and m.needs_review
+    assert "'Chumak' read as Chumaky" in m.reason and "the exact-name Chumak" in m.reason
+    assert haversine_km(m.lat, m.lon, 47.785527, 38.116142) < 5

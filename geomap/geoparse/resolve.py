@@ -227,9 +227,14 @@ class Resolver:
         self._deeper_namesakes(spans, cands, chosen, ctx, text)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
-            if chosen[i] is None and span.kind == "place" and span.role == "location":
+            if span.kind != "place" or span.role != "location":
+                continue
+            if chosen[i] is None:
                 chosen[i] = self._near_miss(i, span, cands[i], ctx) or self._regional_form(
                     i, spans, cands[i], ctx, text)
+            else:
+                chosen[i] = self._in_the_named_district(i, spans, cands[i], chosen[i], ctx,
+                                                        text)
         _facilities_where_the_text_puts_them(spans, chosen, text)
         self._airports_of_their_towns(spans, chosen)
         self._districts_at_their_centres(spans, chosen)
@@ -491,7 +496,8 @@ class Resolver:
                 return c.place
         return None
 
-    def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
+    def _local_context(self, i, spans, text, ctx: Context) -> tuple:
+        """(admin1, admin2, country[, district centre]) named next to mention i."""
         local = ctx.local[i] if i in ctx.local else _local_hint(i, spans, text, self, ctx)
         if i in ctx.qualifiers:
             oblast = ctx.qualifiers[i]
@@ -502,6 +508,10 @@ class Resolver:
             if unit is None or (unit.feature_code == "ADM3" and _RAION_WORD.search(local[1])):
                 region = local[0] or next((a.admin1_code for a in ctx.admin1), None)
                 local = (*local, self._district_centre(local[1], local[2], region))
+        return local
+
+    def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
+        local = self._local_context(i, spans, text, ctx)
         places = [c.place for c in cands]
         near = [p.id for j, p in ctx.near(i) if j != i]
         ids = tuple(p.id for p in places)
@@ -701,6 +711,24 @@ class Resolver:
             self._near_misses.clear()
         self._near_misses[memo] = hit
         return replace(hit, reasons=list(hit.reasons)) if hit else None
+
+    def _in_the_named_district(self, i, spans, cands, chosen: Scored, ctx: Context,
+                               text: str) -> Scored:
+        """"Chumak village, Starobeshivskiy district": the only Chumak lies 55 km from the
+        former raion's centre, but Chumaky, one letter away, lies in it: a village named
+        with its district, whose chosen namesake is outside it, may be misspelt."""
+        local = self._local_context(i, spans, text, ctx)
+        centre = local[3] if len(local) > 3 else None
+        place = chosen.candidate.place
+        if centre is None or place.is_admin or haversine_km(
+                place.lat, place.lon, centre.lat, centre.lon) <= DISTRICT_RADIUS_KM:
+            return chosen
+        key = strict_key(spans[i].text)
+        if len(key) < 5:
+            return chosen
+        hit = self._near_miss_search(key, spans[i], cands, [], [(centre, centre.name)],
+                                     centre.lat, centre.lon, DISTRICT_RADIUS_KM - NEAR_MISS_KM)
+        return hit or chosen
 
     def _near_miss_search(self, key, span, cands, siblings, focus, lat, lon,
                           spread) -> Scored | None:
