@@ -296,8 +296,8 @@ def test_a_settlement_noun_before_the_comma_keeps_the_oblast_qualifier():
     assert _by_text(mentions, "Donetsk").role == "qualifier"
     assert _by_text(mentions, "Donetsk").place.feature_code == "ADM1"
     # a village the gazetteer does not know is placed at the oblast, not the city
-    mentions = geoparse("near Iloviaks town, Donetsk")
-    unknown = _by_text(mentions, "Iloviaks")
+    mentions = geoparse("near Qwertovka town, Donetsk")
+    unknown = _by_text(mentions, "Qwertovka")
     assert unknown.place.id == "adm1:UA-14" and unknown.precision == 3 and unknown.needs_review
     assert "Donetsk Oblast" in unknown.reason
     assert _by_text(mentions, "Donetsk").role == "qualifier"
@@ -427,3 +427,14 @@ def test_a_village_outside_its_named_district_may_be_misspelt_inside_it():
     assert m.place.name == "Chumaky" and m.needs_review
     assert "'Chumak' read as Chumaky" in m.reason and "the exact-name Chumak" in m.reason
     assert haversine_km(m.lat, m.lon, 47.785527, 38.116142) < 5
+
+
+def test_an_unknown_name_two_slips_from_a_town_of_its_oblast_is_that_town():
+    """GED, eight events: "near Iloviaks town, Donetsk" is Ilovaisk (two swapped pairs),
+    the one town of Donetsk Oblast so spelt; read for review, with the reason."""
+    m = _by_text(geoparse("near Iloviaks town, Donetsk"), "Iloviaks")
+    assert m.place.name.startswith("Ilovays") and m.needs_review
+    assert "'Iloviaks' read as" in m.reason and "2 typing slips" in m.reason
+    assert m.read_as.startswith("Ilovays")
+    assert haversine_km(m.lat, m.lon, 47.926, 38.194) < 5
+    # a made-up name near no town's spelling stays at the oblast (see above)

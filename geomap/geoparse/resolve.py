@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
@@ -51,6 +51,7 @@ _CHAIN_GAP = re.compile(r"^\s*\)?\s*(?:,\s*)?(?:(?:in|of)\s+)?(?:the\s+)?$")
 FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
 _ADMIN1_CODE = re.compile(r"[A-Z]{2}-\w+")  # "UA-14", "RU-KRS"
+_TYPO_TOWN_POPULATION = 5_000  # a name two slips from a town's is read so only for towns
 AIRPORT_KM = 30.0  # a town's airport lies this close to it (Luhansk's: 17 km)
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
 NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
@@ -159,6 +160,7 @@ class Resolver:
         self._near_misses: dict[tuple, Scored | None] = {}
         self._skeletons: dict[str, dict[str, list[int]]] = {}  # admin1 code → skeleton → rids
         self._loose_settlements: dict[str, list[tuple[int, str]]] = {}  # admin1 code → keys
+        self._strict_settlements: dict[str, list[tuple[int, str]]] = {}
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -231,7 +233,8 @@ class Resolver:
                 continue
             if chosen[i] is None:
                 chosen[i] = self._near_miss(i, span, cands[i], ctx) or self._regional_form(
-                    i, spans, cands[i], ctx, text)
+                    i, spans, cands[i], ctx, text) or (
+                    None if cands[i] else self._typo_in_region(i, spans, ctx, text))
             else:
                 chosen[i] = self._in_the_named_district(i, spans, cands[i], chosen[i], ctx,
                                                         text)
@@ -764,6 +767,42 @@ class Resolver:
         cand = Candidate(place, 0.75, name, "near-miss")
         return Scored(cand, 0.75, True, [why], confidence=0.6, needs_review=True)
 
+    def _named_region(self, i: int, local: tuple, ctx: Context) -> Place | None:
+        """The first-level unit named with mention i (or the only one the text names)."""
+        named = [u for u in ctx.admin1 if local[0] and admin_matches(local[0], u.name,
+                                                                      u.admin1_code)]
+        return ctx.qualifiers.get(i) or (named[0] if named else None) or (
+            self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
+            ctx.admin1[0] if len(ctx.admin1) == 1 else None)
+
+    def _typo_in_region(self, i: int, spans: list[Span], ctx: Context,
+                        text: str) -> Scored | None:
+        """"Iloviaks town, Donetsk": a name no record has, with its oblast, whose letters
+        are those of one town of that oblast up to two typing slips (Ilovaisk)."""
+        span = spans[i]
+        key = strict_key(span.text)
+        local = ctx.local.get(i) or _local_hint(i, spans, text, self, ctx)
+        region = self._named_region(i, local, ctx)
+        if len(key) < 6 or region is None or not region.admin1_code:
+            return None
+        code = region.admin1_code
+        if code not in self._strict_settlements:
+            self._strict_settlements[code] = self.gazetteer.settlement_keys_in(code)
+        allowed = 2 if len(key) >= 8 else 1
+        close = sorted({(OSA.distance(key, other), rid) for rid, other in
+                        self._strict_settlements[code]
+                        if abs(len(other) - len(key)) <= allowed
+                        and OSA.distance(key, other, score_cutoff=allowed) <= allowed})
+        towns = [(edits, p) for edits, p in ((e, self.gazetteer.get_rid(r)) for e, r in close)
+                 if p.population >= _TYPO_TOWN_POPULATION]
+        if not towns or len({p.id for e, p in towns if e == towns[0][0]}) > 1:
+            return None  # no town so spelt, or two equally close: no guess
+        edits, place = towns[0]
+        why = (f"{span.text!r} read as {place.name}, {edits} typing slip{'s' if edits > 1 else ''} "
+               f"away, a town of {region.name} named with it")
+        cand = Candidate(place, 0.7, place.name, "near-miss")
+        return Scored(cand, 0.7, True, [why], confidence=0.5, needs_review=True)
+
     def _regional_form(self, i: int, spans: list[Span], cands: list[Candidate], ctx: Context,
                        text: str) -> Scored | None:
         """A village of the region named with it, written in its other language's form.
@@ -781,11 +820,7 @@ class Resolver:
             return None  # a word of a longer name ("Nyzhnie Krynka", "Krasnaya (Chervona)")
         skeleton = consonant_skeleton(strict_key(span.text))
         local = ctx.local.get(i) or _local_hint(i, spans, text, self, ctx)
-        named = [u for u in ctx.admin1 if local[0] and admin_matches(local[0], u.name,
-                                                                      u.admin1_code)]
-        region = ctx.qualifiers.get(i) or (named[0] if named else None) or (
-            self._admin_unit(local[0], "ADM1", local[2], None) if local[0] else None) or (
-            ctx.admin1[0] if len(ctx.admin1) == 1 else None)
+        region = self._named_region(i, local, ctx)
         if len(skeleton) < 4 or region is None or not region.admin1_code \
                 or region.country not in _TWO_FORM_COUNTRIES:
             return None
