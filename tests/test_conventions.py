@@ -438,3 +438,15 @@ def test_an_unknown_name_two_slips_from_a_town_of_its_oblast_is_that_town():
     assert m.read_as.startswith("Ilovays")
     assert haversine_km(m.lat, m.lon, 47.926, 38.194) < 5
     # a made-up name near no town's spelling stays at the oblast (see above)
+
+
+def test_a_war_zone_city_outranks_the_front_line_villages_named_like_it():
+    """Oblast capitals are this news' most frequent names: a bare 'Zaporizhzhia' next to
+    front-line villages is the city (pop. 710,000), 'the village of Zaporizhzhia' is not."""
+    villages = "Russian troops attacked Robotyne and Mala Tokmachka"
+    city = _by_text(geoparse(f"A missile hit Zaporizhzhia, wounding 12. {villages}."),
+                    "Zaporizhzhia")
+    assert city.place.population > 500_000
+    village = _by_text(geoparse(f"{villages} and the village of Zaporizhzhia."), "Zaporizhzhia")
+    assert 0 < village.place.population < 10_000
+    assert haversine_km(village.lat, village.lon, 47.443, 35.826) < 40  # Robotyne's

@@ -52,6 +52,9 @@ FOCUS_KM = 60.0  # a village this far from every co-mentioned place does not fit
 DISTRICT_RADIUS_KM = 35.0  # a village of a (former) raion lies this close to its centre
 _ADMIN1_CODE = re.compile(r"[A-Z]{2}-\w+")  # "UA-14", "RU-KRS"
 _TYPO_TOWN_POPULATION = 5_000  # a name two slips from a town's is read so only for towns
+# a bare name a city of the war zone this big carries is the city ("a missile hit
+# Zaporizhzhia" among front-line villages named like it): the names this news uses most
+_WAR_ZONE_CITY = 200_000
 AIRPORT_KM = 30.0  # a town's airport lies this close to it (Luhansk's: 17 km)
 _CITY_AREA = re.compile(r"\b(?:city|municipality|urban okrug|city council)\b", re.IGNORECASE)
 NEAR_MISS_KM = 25.0  # a misspelt village is looked for this far around the co-mentioned ones
@@ -626,7 +629,8 @@ class Resolver:
         if p.is_admin and span.kind == "place" and not _is_country(p):
             total -= 0.2 if _SETTLEMENT_WORD.search(span.text) or trigger in (
                 "village", "town", "city") else 0.03  # "Ilovaysk Town" is no hromada
-        if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000:
+        if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000 or (
+                p.population >= _WAR_ZONE_CITY and p.admin1_code in self.theatre):
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
