@@ -450,3 +450,9 @@ def test_a_war_zone_city_outranks_the_front_line_villages_named_like_it():
     village = _by_text(geoparse(f"{villages} and the village of Zaporizhzhia."), "Zaporizhzhia")
     assert 0 < village.place.population < 10_000
     assert haversine_km(village.lat, village.lon, 47.443, 35.826) < 40  # Robotyne's
+
+
+def test_an_air_base_is_one_facility_name():
+    m = _by_text(geoparse("Kyiv said its forces struck the Engels air base in Saratov Oblast."),
+                 "Engels air base")
+    assert m.kind == "facility" and m.place.name == "Engels Airbase" and m.precision == 1

@@ -144,7 +144,7 @@ def _facility_word(tokens: list[Token], j: int) -> bool:
     if j >= len(tokens):
         return False
     tok = tokens[j]
-    if tok.lower in lx.AIRFIELD_WORDS:
+    if tok.lower in lx.AIRFIELD_WORDS or tok.lower == "base" and j and tokens[j - 1].lower == "air":
         return True
     if tok.is_capitalised and tok.lower in lx.FACILITY_WORDS:
         return True

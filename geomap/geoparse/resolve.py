@@ -864,7 +864,7 @@ class Resolver:
         the gazetteer has one near it named after the town (the name as written missed)."""
         for i, span in enumerate(spans):
             if span.kind != "facility" or chosen[i] is None \
-                    or not any(w in AIRFIELD_WORDS for w in span.text.lower().split()):
+                    or not _names_an_airfield(span.text):
                 continue
             town = chosen[i].candidate.place
             if town.feature_class != "P":
@@ -1148,6 +1148,12 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver, ctx: C
                     admin1 = c.place.admin1
                     break
     return admin1, admin2, country
+
+
+def _names_an_airfield(text: str) -> bool:
+    """'Donetsk aiport', 'Engels air base'."""
+    low = text.lower()
+    return low.endswith("air base") or any(w in AIRFIELD_WORDS for w in low.split())
 
 
 def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: str) -> None:
