@@ -456,3 +456,21 @@ def test_an_air_base_is_one_facility_name():
     m = _by_text(geoparse("Kyiv said its forces struck the Engels air base in Saratov Oblast."),
                  "Engels air base")
     assert m.kind == "facility" and m.place.name == "Engels Airbase" and m.precision == 1
+
+
+def test_a_list_of_cities_is_no_city_oblast_pair():
+    """'Kursk, Belgorod and Voronezh': Belgorod reads first as the city, so it does not
+    put Kursk in Belgorod Oblast (Kursk was placed at Belgorod)."""
+    mentions = geoparse("Explosions were heard in Kursk, Belgorod and Voronezh overnight.")
+    kursk = _by_text(mentions, "Kursk")
+    assert kursk.place.admin1 == "Kursk Oblast" and kursk.place.population > 400_000
+    assert _by_text(mentions, "Belgorod").place.population > 300_000
+
+
+def test_a_country_speaking_is_no_context_for_where_things_are():
+    """'Russia says its troops took X in the Pokrovsk direction': Russia is the actor; the
+    sector is Ukraine's Pokrovsk, not Engels (once Pokrovsk) in Saratov Oblast."""
+    mentions = geoparse("Russia says its troops took Ukrainsk in the Pokrovsk direction.")
+    assert _by_text(mentions, "Russia").role == "metonymy"
+    sector = _by_text(mentions, "Pokrovsk")
+    assert sector.place.country == "UA" and sector.place.admin1 == "Donetsk Oblast"

@@ -189,7 +189,8 @@ class Resolver:
             if best is None:
                 continue
             if _is_country(best.place) and best.score >= 0.95:
-                ctx.countries[best.place.country] += 1.0
+                if span.role != "metonymy":  # "Russia says it took X": the actor, not where
+                    ctx.countries[best.place.country] += 1.0
                 chosen[i] = Scored(best, best.score, True, ["country named in the text"])
             elif span.kind == "admin":
                 scored = self._score_admin(span, cands[i], ctx)
@@ -1138,15 +1139,13 @@ def _local_hint(i: int, spans: list[Span], text: str, resolver: Resolver, ctx: C
             else:
                 admin2 = other.text
         elif other.kind == "place" and gap.strip() in (",", "(", ", in", "in"):
-            for c in resolver._candidates(other)[:3]:  # "Wintersville, Ohio"
-                if c.score < 0.95:
-                    continue
-                if _is_country(c.place):
-                    country = c.place.country
-                    break
-                if c.place.feature_code == "ADM1":
-                    admin1 = c.place.admin1
-                    break
+            # "Wintersville, Ohio" when the name reads first as a state or country, not
+            # "Kursk, Belgorod and Voronezh" (Belgorod is first the city)
+            best = next((c for c in resolver._candidates(other)[:3] if c.score >= 0.95), None)
+            if best is not None and _is_country(best.place):
+                country = best.place.country
+            elif best is not None and best.place.feature_code == "ADM1":
+                admin1 = best.place.admin1
     return admin1, admin2, country
 
 
