@@ -474,3 +474,10 @@ def test_a_country_speaking_is_no_context_for_where_things_are():
     assert _by_text(mentions, "Russia").role == "metonymy"
     sector = _by_text(mentions, "Pokrovsk")
     assert sector.place.country == "UA" and sector.place.admin1 == "Donetsk Oblast"
+
+
+def test_a_river_is_a_toponym_never_placed_at_the_city_named_like_it():
+    mentions = geoparse("Ukrainian troops crossed the Dnipro river near Krynky in Kherson region.")
+    river = _by_text(mentions, "Dnipro river")
+    assert river.kind == "natural" and river.place is None and "river" in river.reason
+    assert _by_text(mentions, "Krynky").place.admin1 == "Kherson Oblast"

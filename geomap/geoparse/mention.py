@@ -14,7 +14,7 @@ class Span:
     text: str  # the name as written ("Plekhovo", "Kursk region")
     start: int  # character offsets into the document
     end: int
-    kind: str = "place"  # place | admin | country | facility | adjectival
+    kind: str = "place"  # place | admin | country | facility | adjectival | natural
     trigger: str = ""  # the cue that made it a place ("villages of", "region", ...)
     admin_hint: str = ""  # type word attached to the name: oblast, region, district, ...
     role: str = "location"  # location | metonymy (e.g. "Moscow said")

@@ -372,6 +372,12 @@ class Recogniser:
             trigger = "oblast-after"  # "Mayorsk, Donetsk Obl": the coder names the oblast
         if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
             return None  # "The Kursk region": the article is not part of the name
+        if nxt is not None and nxt.lower in lx.NATURAL_FEATURE_WORDS \
+                and text[words[-1].end:nxt.start].strip() == "":
+            # "the Dnipro river" is a toponym but no city: reported, never placed (the
+            # gazetteer has no rivers or lakes)
+            return Span(text[words[0].start:nxt.end], words[0].start, nxt.end,
+                        kind="natural", trigger=nxt.lower, sentence=words[0].sentence)
         followed = nxt is not None and (nxt.lower in lx.ADMIN_TYPE_WORDS or nxt.lower in
                                         lx.FRONT_SECTOR_WORDS or _facility_word(tokens, last + 1))
         if len(words) == 1 and not trigger and not followed and not self.stands_alone(phrase):

@@ -288,7 +288,7 @@ class Resolver:
     # -- candidates ----------------------------------------------------------
     def _candidates(self, span: Span, country: str | None = None,
                     fuzzy: bool | None = None, admin1: str | None = None) -> list[Candidate]:
-        if span.kind == "adjectival":
+        if span.kind in ("adjectival", "natural"):
             return []
         if fuzzy is None:  # in running text, only names a trigger vouches for ("village of X")
             fuzzy = span.trigger in ("village", "town", "city", "near") or span.kind == "admin"
@@ -941,6 +941,10 @@ class Resolver:
             m.alternatives = [c for c in cands if c.place.id != p.id][:5] if m.confidence < 0.9 else []
             return m
         m.alternatives = cands[:5]
+        if span.kind == "natural":
+            m.reason = f"a {span.trigger}: the gazetteer has no natural features"
+            m.needs_review = True
+            return m
         area = self._fallback_area(i, span, ctx, prefer_units=fallback_units)
         if area is not None:
             place, precision, why = area
