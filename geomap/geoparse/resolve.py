@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -300,6 +301,7 @@ class Resolver:
                                           limit=self.limit)
         return found
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _admin_unit(self, name: str, level: str, country: str | None,
                     admin1: str | None) -> Place | None:
         for c in self.gazetteer.search(name, country=country, admin1=admin1, limit=10,
@@ -308,6 +310,7 @@ class Resolver:
                 return c.place
         return None
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _district_centre(self, district: str, country: str | None,
                          admin1: str | None) -> Place | None:
         """The town a district is named after, when the district itself is unknown.
@@ -459,6 +462,7 @@ class Resolver:
             chosen[i + 1] = scored
             unit.admin_hint = f"city-district:{1 if inside else 2}"
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _oblast_named(self, name: str) -> Place | None:
         """The first-level unit whose core name this is ('Donetsk' → Donetsk Oblast)."""
         core = core_name(name)
