@@ -21,8 +21,10 @@ from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
-# The one sentence boundary of geoparsing (the NER numbers sentences with it too).
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
+# The one sentence boundary of geoparsing (the NER numbers sentences with it too): a
+# match's end is where a sentence starts (the end mark is matched, not looked behind for:
+# the scan then skips ahead to candidate characters instead of testing every position).
+SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
@@ -327,7 +329,7 @@ class Recogniser:
         if len(run) >= 2 and run[0].lower in lx.GIVEN_NAMES and not self.known(
                 " ".join(t.text for t in run)):
             return True
-        return any(t.lower in lx.TITLES for t in run[:-1]) and len(run) >= 2
+        return len(run) >= 2 and any(t.lower in lx.TITLES for t in run[:-1])
 
     def _excluded(self, tok: Token) -> bool:
         low = tok.lower
@@ -355,7 +357,8 @@ class Recogniser:
             return None
         if low in lx.DEMONYMS:
             return self._adjectival(text, words, low) or _SKIP
-        if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
+        if len(words) > 1 and any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS
+                                  for w in words[1:]):
             return None
         kind = self.known(phrase)
         last = words[-1].idx
