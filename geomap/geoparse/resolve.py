@@ -118,8 +118,9 @@ class Context:
             own = columns.get(core_name(p.name))
             if own:
                 km[r, own] = np.inf  # a name is no evidence for itself
-        return [(d, anchors[b][1]) if math.isfinite(d) else (math.inf, None)
-                for d, b in zip(km.min(axis=1).tolist(), km.argmin(axis=1).tolist(), strict=True)]
+        rows = km.tolist()
+        nearest = [(row[b], b) for row, b in zip(rows, km.argmin(axis=1).tolist(), strict=True)]
+        return [(d, anchors[b][1]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
 
 
 @dataclass
