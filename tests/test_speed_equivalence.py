@@ -109,3 +109,65 @@ def test_caps_lines_are_found_as_the_definition_says(seed_text):
     for line in lines:
         assert _is_caps(line) == _is_caps_by_definition(line), line
     assert "Kurilovka" in normalise_text("THE VILLAGE OF KURILOVKA WAS HIT").text
+
+
+# the sentence boundary as first written (a look-behind for the end mark): its match ends
+_SENTENCE_END_BY_DEFINITION = r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])"
+
+
+def test_sentence_boundaries_end_where_the_look_behind_pattern_ends(seed_text):
+    import re
+
+    from geomap.geoparse.recognise import SENTENCE_END
+
+    definition = re.compile(_SENTENCE_END_BY_DEFINITION)
+    texts = [seed_text, *seed_text.split("\n\n"),
+             'He said: "Sumy was hit."  Then… Kharkiv!\n\nKupiansk?” (Reuters.)\nKYIV - x',
+             "..  ?! …\n\n.\n“Quote”. End.", "Mr. Smith went to Washington. U.S. troops left.",
+             ".\n\nX", "a\n\n.  b", "”. ) \t\n"]
+    assert len(SENTENCE_END.findall(seed_text)) > 10
+    for text in texts:
+        assert [m.end() for m in SENTENCE_END.finditer(text)] == \
+               [m.end() for m in definition.finditer(text)], text
+
+
+def test_tokens_carry_what_their_text_says(seed_text):
+    import re
+
+    from geomap.geoparse.recognise import _OPENERS, tokenise
+
+    definition = re.compile(_SENTENCE_END_BY_DEFINITION)
+    text = seed_text + '\nOfficials said: "Kharkiv’s mayor met U.S. envoys." Sumy\'s governor'
+    boundaries = [m.end() for m in definition.finditer(text)]
+    tokens = tokenise(text)
+    assert len(tokens) > 300
+    for k, tok in enumerate(tokens):
+        assert tok.idx == k and text[tok.start:tok.end] == tok.text
+        assert tok.lower == tok.text.lower()
+        assert tok.is_capitalised == tok.text[:1].isupper()
+        assert tok.possessive == (text[tok.end:tok.end + 2] in ("'s", "’s"))
+        assert tok.sentence == sum(b <= tok.start for b in boundaries)
+        gap = text[tokens[k - 1].end + 2 * tokens[k - 1].possessive:tok.start] if k else ""
+        starts_sentence = k == 0 or tokens[k - 1].sentence != tok.sentence
+        assert tok.sentence_initial == (starts_sentence or gap.rstrip()[-1:] in _OPENERS), tok
+    by_text = {t.text: t for t in tokens}
+    assert by_text["Kharkiv"].possessive and by_text["Kharkiv"].sentence_initial  # after '"'
+    assert by_text["Sumy"].possessive and not by_text["mayor"].is_capitalised
+    assert by_text["U.S."].is_capitalised
+
+
+def test_normalised_offsets_map_each_ascii_character_to_itself(seed_text):
+    from geomap.geoparse.textnorm import normalise_text
+
+    text = seed_text.replace("Plekhovo", "Plekhov\u0301o").replace("Kursk", "Ku\u200brsk")
+    norm = normalise_text(text)
+    assert norm.changed and "Plekhovo" in norm.text and "Kursk" in norm.text
+    assert len(norm.starts) == len(norm.ends) == len(norm.text)
+    composed = set()
+    for i, char in enumerate(norm.text):
+        if char.isascii():
+            written = text[norm.starts[i]:norm.ends[i]]
+            assert written.startswith(char), i
+            if written != char:
+                composed.add(written)
+    assert composed == {"v\u0301"}  # the letter its removed mark was written on

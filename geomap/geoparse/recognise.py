@@ -13,6 +13,7 @@ are kept but marked as metonymy (the government/an actor, not a location).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,8 +21,10 @@ from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
-# The one sentence boundary of geoparsing (the NER numbers sentences with it too).
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
+# The one sentence boundary of geoparsing (the NER numbers sentences with it too): a
+# match's end is where a sentence starts (the end mark is matched, not looked behind for:
+# the scan then skips ahead to candidate characters instead of testing every position).
+SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
@@ -30,6 +33,10 @@ _OPENERS = ('"', "“", "‘", ":")
 _OBLAST_AFTER = re.compile(r"^\s*(?:,|\()\s*[A-Z][\w'’-]+\s+(?:Obl\b|Oblast|oblast|region|Region)")
 _AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")  # "Louisville, Ky."
 _SKIP = object()  # phrase consumed without producing a place
+# triggers a list carries on to its next names ("the villages of A, B and C")
+_LIST_TRIGGERS = frozenset((*lx.SETTLEMENT_TRIGGERS.values(), "near"))
+# capitalised words that never start a place name (unless an abbreviation: "Mo.")
+_NEVER_START = frozenset((lx.MONTHS | lx.WEEKDAYS | lx.TITLES) - set(lx.ABBREVIATIONS))
 
 
 @dataclass(eq=False, slots=True)
@@ -42,10 +49,7 @@ class Token:
     possessive: bool = False
     idx: int = 0  # position in the token list
     lower: str = ""  # text.lower(), computed once by tokenise
-
-    @property
-    def is_capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    is_capitalised: bool = False  # text[:1].isupper(), computed once by tokenise
 
 
 def tokenise(text: str) -> list[Token]:
@@ -54,31 +58,29 @@ def tokenise(text: str) -> list[Token]:
     boundaries.append(len(text) + 1)  # sentinel: no token starts past the text
     tokens: list[Token] = []
     append = tokens.append
-    sentence, b = 0, 0
+    sentence = 0
     next_boundary = boundaries[0]
-    last_sentence = -1  # sentence of the previous token (none yet)
-    previous_end = 0
+    previous_end = -1  # none yet: the first token is sentence-initial
+    # a token ends in a word character (see _TOKEN): only "'s" can be split off
     for m in _TOKEN.finditer(text):
         start, end = m.span()
-        while next_boundary <= start:
-            b += 1
-            sentence += 1
-            next_boundary = boundaries[b]
-        word = m.group()
-        possessive = False
-        if word[-1] in "'’":
-            word = word[:-1]
-        elif len(word) > 2 and word[-1] == "s" and word[-2] in "'’":
-            word, possessive = word[:-2], True
-        if last_sentence != sentence:
+        if next_boundary <= start or previous_end < 0:
+            while next_boundary <= start:
+                sentence += 1
+                next_boundary = boundaries[sentence]
             initial = True
         elif start - previous_end == 1 and text[previous_end] == " ":
             initial = False  # the common case: one space between words
         else:  # after an opening quote or a colon a capital is sentence-initial
             initial = text[previous_end:start].rstrip()[-1:] in _OPENERS
-        append(Token(word, start, start + len(word), sentence, initial, possessive,
-                     len(tokens), word.lower()))
-        last_sentence = sentence
+        word = m.group()
+        if end - start > 2 and word[-1] == "s" and word[-2] in "'’":
+            word = word[:-2]
+            append(Token(word, start, end - 2, sentence, initial, True, len(tokens),
+                         word.lower(), word[0].isupper()))
+        else:
+            append(Token(word, start, end, sentence, initial, False, len(tokens),
+                         word.lower(), word[0].isupper()))
         previous_end = end
     return tokens
 
@@ -112,13 +114,10 @@ def _may_precede_a_place(tok: Token) -> bool:
 
 def _title_case_sentences(tokens: list[Token]) -> set[int]:
     """Sentences written in Title Case (headlines), where every word is capitalised."""
-    words: dict[int, list[int]] = {}
-    for t in tokens:
-        if t.text[:1].isalpha():
-            count = words.setdefault(t.sentence, [0, 0])
-            count[0] += 1
-            count[1] += t.is_capitalised
-    return {s for s, (n, caps) in words.items() if n >= 4 and caps >= 0.6 * n}
+    alphabetic = [t for t in tokens if t.text[0].isalpha()]
+    words = Counter(t.sentence for t in alphabetic)
+    capitalised = Counter(t.sentence for t in alphabetic if t.is_capitalised)
+    return {s for s, n in words.items() if n >= 4 and capitalised[s] >= 0.6 * n}
 
 
 NOTABLE_POPULATION = 50_000
@@ -197,7 +196,7 @@ class Recogniser:
         last_span_end = -1
         while i < len(tokens):
             tok = tokens[i]
-            if not self._can_start(tok):
+            if not tok.is_capitalised or not self._can_start(tok):
                 i += 1
                 continue
             run_end = self._run_end(tokens, i, text)
@@ -213,7 +212,7 @@ class Recogniser:
                     spans.append(span)
                     taken.add((span.start, span.end))
                     last_span_end = span.end
-                    list_trigger = trigger if trigger in (*lx.SETTLEMENT_TRIGGERS.values(), "near") else ""
+                    list_trigger = trigger if trigger in _LIST_TRIGGERS else ""
         spans.sort(key=lambda s: s.start)
         return spans
 
@@ -232,13 +231,13 @@ class Recogniser:
 
     @staticmethod
     def _can_start(tok: Token) -> bool:
-        if not tok.is_capitalised or tok.text.isdigit():
+        if not tok.is_capitalised:  # (so never all digits)
             return False
         low = tok.lower
+        if low in _NEVER_START:
+            return False
         if low in lx.ABBREVIATIONS:  # "Ky.", "NYC" (see _phrase_span)
             return True
-        if low in lx.MONTHS or low in lx.WEEKDAYS or low in lx.TITLES:
-            return False
         return not (tok.text.isupper() and len(tok.text) <= 4
                     and low not in ("us", "uk", "u.s.", "u.k.", "d.c.", "uae", "drc"))
 
@@ -330,7 +329,7 @@ class Recogniser:
         if len(run) >= 2 and run[0].lower in lx.GIVEN_NAMES and not self.known(
                 " ".join(t.text for t in run)):
             return True
-        return any(t.lower in lx.TITLES for t in run[:-1]) and len(run) >= 2
+        return len(run) >= 2 and any(t.lower in lx.TITLES for t in run[:-1])
 
     def _excluded(self, tok: Token) -> bool:
         low = tok.lower
@@ -358,7 +357,8 @@ class Recogniser:
             return None
         if low in lx.DEMONYMS:
             return self._adjectival(text, words, low) or _SKIP
-        if any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS for w in words[1:]):
+        if len(words) > 1 and any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS
+                                  for w in words[1:]):
             return None
         kind = self.known(phrase)
         last = words[-1].idx

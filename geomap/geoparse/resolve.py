@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -84,7 +85,7 @@ class Context:
     admin2: list[Place] = field(default_factory=list)
     anchors: list[tuple[int, Place]] = field(default_factory=list)  # (span index, place)
     _keys: list[int] = field(default_factory=list, repr=False)  # span indexes of ``anchors``
-    ranked: dict[tuple, list] = field(default_factory=dict, repr=False)  # _rank's memo
+    ranked: dict[tuple, list] = field(default_factory=dict, repr=False)  # _rank's memo (shared)
     focus_memo: dict[tuple, list] = field(default_factory=dict, repr=False)
     sentence_of: dict[int, int] = field(default_factory=dict)  # span index → sentence
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
@@ -121,12 +122,16 @@ class Context:
         if not anchors or not places:
             return [(math.inf, None)] * len(places)
         km = _distance_matrix(places, [a for _, a in anchors])
-        anchor_cores = [core_name(a.name) for _, a in anchors]
-        own = np.array([[core_name(p.name) == ac for ac in anchor_cores] for p in places])
-        km[own] = np.inf  # a name is no evidence for itself
-        best = km.argmin(axis=1)
-        return [(float(km[r, b]), anchors[b][1]) if math.isfinite(km[r, b]) else (math.inf, None)
-                for r, b in enumerate(best)]
+        columns: dict[str, list[int]] = {}  # anchor core name → its columns
+        for k, (_, a) in enumerate(anchors):
+            columns.setdefault(core_name(a.name), []).append(k)
+        for r, p in enumerate(places):
+            own = columns.get(core_name(p.name))
+            if own:
+                km[r, own] = np.inf  # a name is no evidence for itself
+        rows = km.tolist()
+        nearest = [(row[b], b) for row, b in zip(rows, km.argmin(axis=1).tolist(), strict=True)]
+        return [(d, anchors[b][1]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
 
 
 @dataclass
@@ -319,6 +324,7 @@ class Resolver:
                                           limit=self.limit)
         return found
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _admin_unit(self, name: str, level: str, country: str | None,
                     admin1: str | None) -> Place | None:
         for c in self.gazetteer.search(name, country=country, admin1=admin1, limit=10,
@@ -327,6 +333,7 @@ class Resolver:
                 return c.place
         return None
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _district_centre(self, district: str, country: str | None,
                          admin1: str | None) -> Place | None:
         """The town a district is named after, when the district itself is unknown.
@@ -495,6 +502,7 @@ class Resolver:
             chosen[i + 1] = scored
             unit.admin_hint = f"city-district:{1 if inside else 2}"
 
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one resolver per gazetteer, lives as long
     def _oblast_named(self, name: str) -> Place | None:
         """The first-level unit whose core name this is ('Donetsk' → Donetsk Oblast)."""
         core = core_name(name)
@@ -518,6 +526,10 @@ class Resolver:
         return local
 
     def _rank(self, i, span, cands, ctx, spans, text) -> list[Scored]:
+        """The candidates scored and sorted, best first.
+
+        The list is memoised per text and shared: a caller that changes one copies it.
+        """
         local = self._local_context(i, spans, text, ctx)
         places = [c.place for c in cands]
         near = [p.id for j, p in ctx.near(i) if j != i]
@@ -535,7 +547,7 @@ class Resolver:
         memo_key = (span.text, span.kind, span.trigger, local[:3], bool(len(local) > 3 and local[3]),
                     ids, frozenset(near), id(focus))
         if memo_key in ctx.ranked:
-            return [s.copy() for s in ctx.ranked[memo_key]]
+            return ctx.ranked[memo_key]
         # a bare name a city carries is the city, not the region around it ("a drone attack
         # on Belgorod"), however many places of the region the text names
         city_named = span.kind == "place" and any(
@@ -552,7 +564,7 @@ class Resolver:
                 if s.candidate.score < 0.95:
                     s.total -= 0.15
         scored.sort(key=lambda s: s.total, reverse=True)
-        ctx.ranked[memo_key] = [s.copy() for s in scored]
+        ctx.ranked[memo_key] = scored
         return scored
 
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
@@ -560,8 +572,9 @@ class Resolver:
                city_named: bool = False, theatre: dict[str, float] | None = None,
                unit_first: bool = False) -> Scored:
         p = c.place
+        is_admin = p.is_admin
         total, reasons, fits = c.score, [], True
-        total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not p.is_admin \
+        total += 0.12 * min(1.0, math.log10(p.population + 1) / 7) if not is_admin \
             else _ADMIN_PRIOR.get(p.feature_code, 0.0)
         if unit_first and p.feature_code == "ADM1" and c.match == "exact":
             total += 0.05  # "Florida", "Ohio": a state so named, unless a big city is too
@@ -592,16 +605,17 @@ class Resolver:
             total += 0.3 * share - 0.1
             if share >= 0.3 and not reasons:
                 reasons.append(f"{p.country} {ctx.origin}")
-        in_named_admin1 = any(p.admin1_code and p.admin1_code == a.admin1_code for a in ctx.admin1)
+        in_named_admin1 = bool(p.admin1_code) and any(
+            p.admin1_code == a.admin1_code for a in ctx.admin1)
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
-        if any(p.admin2 and admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
+        if p.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
         centre = local[3] if len(local) > 3 and local[3] else (
             ctx.district_centres[0] if ctx.district_centres else None)
-        if centre is not None and not p.is_admin:
+        if centre is not None and not is_admin:
             km = haversine_km(p.lat, p.lon, centre.lat, centre.lon)
             if km <= DISTRICT_RADIUS_KM:
                 total += 0.3
@@ -611,7 +625,7 @@ class Resolver:
         # co-mentioned places
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
-        inside = [] if not p.is_admin or _is_country(p) or city_named else [
+        inside = [] if not is_admin or _is_country(p) or city_named else [
             a for j, a in ctx.near(i) if j != i and _contains(p, a)
             and core_name(a.name) != core_name(p.name)]
         if inside:
@@ -627,7 +641,7 @@ class Resolver:
             total -= 0.25
         if trigger == "city" and 0 < p.population < 10_000:
             total -= 0.1
-        if p.is_admin and span.kind == "place" and not _is_country(p):
+        if is_admin and span.kind == "place" and not _is_country(p):
             total -= 0.2 if _SETTLEMENT_WORD.search(span.text) or trigger in (
                 "village", "town", "city") else 0.03  # "Ilovaysk Town" is no hromada
         if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000 or (
@@ -635,7 +649,7 @@ class Resolver:
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
-        theatre = _theatre_weight(theatre or {}, p)
+        theatre = theatre.get(p.admin1_code, 0.0) if theatre and not is_admin else 0.0
         if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
             total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
@@ -644,7 +658,7 @@ class Resolver:
             fits = False
             reasons.append("only a fuzzy name match, not supported by the context")
         # never snap to a far namesake: villages (named as such, or tiny) far from the focus
-        small = not p.is_admin and (p.population < _TINY_PLACE or (
+        small = not is_admin and (p.population < _TINY_PLACE or (
             p.population < _SMALL_PLACE and span.trigger in ("village", "near", "town")))
         has_focus = anchor is not None or bool(ctx.admin1)
         if fits and small and has_focus and not in_named_admin1 and dist > FOCUS_KM and not (
@@ -686,6 +700,7 @@ class Resolver:
         scored = self._rank(i, spans[i], cands, ctx, spans, text)
         best = next((s for s in scored if s.fits), None)
         if best is not None:
+            best = best.copy()  # the ranking is shared (see _rank)
             best.reasons.append(_margin_reason(scored, self.theatre))
             _set_confidence(best, scored)
         return best

@@ -101,13 +101,14 @@ def normalise_text(text: str, is_name: Callable[[str], bool] | None = None) -> N
         return NormalisedText(text, text, array("q"), array("q"))
     chars: list[str] = []
     starts, ends = array("q"), array("q")
+    positions = _positions(len(text))  # plain ASCII runs map one to one: copied from here
     last = 0
     for m in _NON_ASCII.finditer(text):
         i = m.start()
         if i > last:  # plain ASCII: one character per character
             chars.append(text[last:i])
-            starts.extend(range(last, i))
-            ends.extend(range(last + 1, i + 1))
+            starts += positions[last:i]
+            ends += positions[last + 1:i + 1]
         last = m.end()
         j = i
         while j < last:
@@ -133,14 +134,23 @@ def normalise_text(text: str, is_name: Callable[[str], bool] | None = None) -> N
             j = k
     if last < len(text):
         chars.append(text[last:])
-        starts.extend(range(last, len(text)))
-        ends.extend(range(last + 1, len(text) + 1))
+        starts += positions[last:len(text)]
+        ends += positions[last + 1:len(text) + 1]
     out = "".join(chars)
     if caps or _has_caps_line(out):
         out = _truecase_caps_lines(out, is_name)
     if out == text:  # nothing to map
         return NormalisedText(text, text, array("q"), array("q"))
     return NormalisedText(text, out, starts, ends)
+
+
+def _positions(n: int) -> array:
+    """``array('q', range(n + 1))``, filled by numpy (a Python loop over a long text costs)."""
+    import numpy as np
+
+    out = array("q")
+    out.frombytes(np.arange(n + 1, dtype=np.int64).tobytes())
+    return out
 
 
 def _pop_last(chars: list[str], starts: array, ends: array) -> None:
