@@ -481,3 +481,13 @@ def test_a_river_is_a_toponym_never_placed_at_the_city_named_like_it():
     river = _by_text(mentions, "Dnipro river")
     assert river.kind == "natural" and river.place is None and "river" in river.reason
     assert _by_text(mentions, "Krynky").place.admin1 == "Kherson Oblast"
+
+
+def test_the_governors_region_is_the_texts_region():
+    """'Bryansk governor Bogomaz said ... the village of Klimovo': the governor names the
+    region the villages are in (Klimovo has a dozen namesakes)."""
+    text = ("Bryansk governor Bogomaz said Ukrainian drones hit the village of Klimovo and "
+            "the Sevsk district.")
+    m = _by_text(geoparse(text), "Klimovo")
+    assert m.place.admin1 == "Bryansk Oblast" and m.confidence > 0.9
+    assert "Bryansk Oblast named in the text" in m.reason

@@ -423,6 +423,9 @@ class Resolver:
                 found = _as_unit(oblast) if oblast else None
             if found is not None:
                 chosen[i] = Scored(found, found.score, True, [why])
+                ctx.units[i] = found.place
+                if all(u.id != found.place.id for u in ctx.admin1):  # "the Bryansk governor"
+                    ctx.admin1.append(found.place)                  # names the text's region
 
     def _oblast_qualifiers(self, spans, cands, chosen, ctx: Context, text: str) -> None:
         """"Yampil, Donetsk" and "Hoptivka (Kharkiv)": the second name is the oblast.
