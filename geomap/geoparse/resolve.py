@@ -167,8 +167,6 @@ class Resolver:
         self._cache: dict[tuple, list[Candidate]] = {}  # names repeat across documents
         self._near_misses: dict[tuple, Scored | None] = {}
         self._skeletons: dict[str, dict[str, list[int]]] = {}  # admin1 code → skeleton → rids
-        self._loose_settlements: dict[str, list[tuple[int, str]]] = {}  # admin1 code → keys
-        self._strict_settlements: dict[str, list[tuple[int, str]]] = {}
 
     # -- public --------------------------------------------------------------
     def resolve(self, spans: list[Span], text: str) -> list[PlaceMention]:
@@ -352,6 +350,11 @@ class Resolver:
         centre = self._named_by_adjective(stem_key(district), admin1)
         return replace(centre, name=f"{centre.name} (centre of {district})") if centre else None
 
+    @lru_cache(maxsize=64)  # noqa: B019 - one resolver per gazetteer, lives as long
+    def _settlement_keys(self, admin1_code: str, loose: bool = False) -> list[tuple[int, str]]:
+        """(rid, key) of every settlement of one region, read once per resolver."""
+        return self.gazetteer.settlement_keys_in(admin1_code, loose=loose)
+
     def _named_by_adjective(self, stem: str, admin1: str) -> Place | None:
         """The town of the region a district adjective is made from: 'Yasinuvatska',
         'Volnovaskyi', 'Amvrosiivskyi' stem to the start of Yasynuvata, Volnovakha,
@@ -361,9 +364,7 @@ class Resolver:
         code = unit.admin1_code if unit else admin1
         if len(stem) < 5 or not code:
             return None
-        if code not in self._loose_settlements:
-            self._loose_settlements[code] = self.gazetteer.settlement_keys_in(code, loose=True)
-        rids = list(dict.fromkeys(rid for rid, key in self._loose_settlements[code]
+        rids = list(dict.fromkeys(rid for rid, key in self._settlement_keys(code, loose=True)
                                   if key.startswith(stem)))
         towns = [p for p in map(self.gazetteer.get_rid, rids) if p.population >= 1_000]
         return max(towns, key=lambda p: p.population, default=None)
@@ -743,14 +744,13 @@ class Resolver:
         """"Chumak village, Starobeshivskiy district": the only Chumak lies 55 km from the
         former raion's centre, but Chumaky, one letter away, lies in it: a village named
         with its district, whose chosen namesake is outside it, may be misspelt."""
+        place, key = chosen.candidate.place, strict_key(spans[i].text)
+        if place.is_admin or len(key) < 5:
+            return chosen
         local = self._local_context(i, spans, text, ctx)
         centre = local[3] if len(local) > 3 else None
-        place = chosen.candidate.place
-        if centre is None or place.is_admin or haversine_km(
+        if centre is None or haversine_km(
                 place.lat, place.lon, centre.lat, centre.lon) <= DISTRICT_RADIUS_KM:
-            return chosen
-        key = strict_key(spans[i].text)
-        if len(key) < 5:
             return chosen
         hit = self._near_miss_search(key, spans[i], cands, [], [(centre, centre.name)],
                                      centre.lat, centre.lon, DISTRICT_RADIUS_KM - NEAR_MISS_KM)
@@ -809,13 +809,11 @@ class Resolver:
         if len(key) < 6 or region is None or not region.admin1_code:
             return None
         code = region.admin1_code
-        if code not in self._strict_settlements:
-            self._strict_settlements[code] = self.gazetteer.settlement_keys_in(code)
         allowed = 2 if len(key) >= 8 else 1
-        close = sorted({(OSA.distance(key, other), rid) for rid, other in
-                        self._strict_settlements[code]
-                        if abs(len(other) - len(key)) <= allowed
-                        and OSA.distance(key, other, score_cutoff=allowed) <= allowed})
+        distances = ((OSA.distance(key, other, score_cutoff=allowed), rid)
+                     for rid, other in self._settlement_keys(code)
+                     if abs(len(other) - len(key)) <= allowed)
+        close = sorted({(e, rid) for e, rid in distances if e <= allowed})
         towns = [(edits, p) for edits, p in ((e, self.gazetteer.get_rid(r)) for e, r in close)
                  if p.population >= _TYPO_TOWN_POPULATION]
         if not towns or len({p.id for e, p in towns if e == towns[0][0]}) > 1:
@@ -850,7 +848,7 @@ class Resolver:
         code = region.admin1_code
         if code not in self._skeletons:
             by_skeleton: dict[str, list[int]] = {}
-            for rid, key in self.gazetteer.settlement_keys_in(code):
+            for rid, key in self._settlement_keys(code):
                 by_skeleton.setdefault(consonant_skeleton(key), []).append(rid)
             self._skeletons[code] = by_skeleton
         rids = list(dict.fromkeys(self._skeletons[code].get(skeleton, ())))
