@@ -8,7 +8,7 @@ names       (key, kind, place) — kind 0 strict key, 1 loose key, 2 admin core 
             what imports and maintenance read (B-tree indexes on ``key`` and ``place``)
 admin_codes GeoNames admin-1/admin-2 code tables (code → name), for imported dumps
 key_table   the names' keys as a trie with their (record, kind) rows (``keytable``): what
-            name lookups read, once per connection (≈ 10 ms), instead of querying ``names``
+            name lookups read, once per connection, instead of querying ``names``
 meta        sources fingerprint, build date, counts, imported files
 
 Why SQLite and not FTS5: the lookups are whole-name key equality after normalisation

@@ -2,8 +2,8 @@
 
 The ``names`` table answers one key lookup in a B-tree, but a geoparser asks about every
 capitalised phrase of every article (≈ 24 lookups per article, most of them for names no
-record has). Asked through SQLite, each costs a statement (≈ 40 µs). This table answers
-the same question from memory in ≈ 2 µs:
+record has). Asked through SQLite, each costs a statement; this table answers the same
+question from memory:
 
 - a ``marisa_trie.Trie`` of the distinct keys (6 MB for 1.45 M keys), whose id for a key
   indexes
@@ -11,7 +11,7 @@ the same question from memory in ≈ 2 µs:
   in the order SQLite's ``names_key`` index yields them (kind, then insertion).
 
 It is written into the index file (table ``key_table``) by the build and by every import,
-in the same transaction as the names it mirrors, and read with three blob reads (≈ 10 ms).
+in the same transaction as the names it mirrors, and read with three blob reads.
 Each part carries its CRC-32: SQLite's integrity check does not read blob contents, and a
 damaged part must be an error (the index is rebuilt), not a wrong answer or a crash.
 """
