@@ -118,8 +118,10 @@ def test_key_table_answers_exactly_as_the_names_table(gazetteer):
             expected.setdefault(key, []).append((rid, kind))
     table = KeyTable(con)
     assert {key: table.rows(key) for key in keys} == expected
+    assert {key: table.kinds(key) for key in keys} == {
+        key: sum({1 << kind for _, kind in rows}) for key, rows in expected.items()}
     for absent in ("nowhereville", "xyzzy", ""):
-        assert absent not in table and table.rows(absent) == []
+        assert absent not in table and table.rows(absent) == [] and table.kinds(absent) == 0
 
 
 def test_a_damaged_key_table_is_one_error_and_rechecked_next_time(gazetteer, tmp_path):

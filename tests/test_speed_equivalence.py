@@ -171,3 +171,34 @@ def test_normalised_offsets_map_each_ascii_character_to_itself(seed_text):
             if written != char:
                 composed.add(written)
     assert composed == {"v\u0301"}  # the letter its removed mark was written on
+
+
+def _names_of_ged_places() -> list[str]:
+    import pandas as pd
+
+    excerpt = Path(__file__).resolve().parents[1] / "data" / "events" / \
+        "ucdp_ged_ukraine_excerpt.csv"
+    ged = pd.read_csv(excerpt, dtype=str, keep_default_na=False)
+    names = {n.split("(")[0].strip() for col in ("where_coordinates", "adm_1", "adm_2")
+             for n in ged[col]}
+    return sorted(n for n in names if n)
+
+
+def test_best_match_and_matched_names_equal_their_plain_definitions(gazetteer):
+    """``best_match`` stops at a strict hit and ``search`` looks up which name matched only
+    for strictly met records; both must answer what the plain definitions do, on GED's
+    place names (Cyrillic-derived, admin units, districts) and some that are no place."""
+    from geomap.gazetteer import _LABEL_RANK
+    from geomap.gazetteer.normalize import strict_key
+
+    queries = _names_of_ged_places() + ["Kursk region", "Sumy Oblast", "the city of Kharkiv",
+                                         "Julie Fish", "Kharkov", "Mariupl", "URS"]
+    assert len(queries) > 100
+    for name in queries:
+        labels = [label for _, label in gazetteer.lookup_keys(name)]
+        assert gazetteer.best_match(name) == min(labels, key=_LABEL_RANK.get, default=""), name
+        for c in gazetteer.search(name, limit=10):
+            p, key = c.place, strict_key(name)
+            assert c.matched_name == next(
+                (n for n in (p.name, p.asciiname, *p.alternatenames)
+                 if n and strict_key(n) == key), p.name), (name, p.id)

@@ -45,6 +45,10 @@ __all__ = ["Gazetteer", "Place", "Candidate"]
 # exact: the record's own name; alternate: one of its alternate names; strict/loose: the
 # transliteration keys; core: an admin unit named with its type word ("Sumy region").
 _LABEL_RANK = {"strict": 0, "core": 1, "loose": 2}
+_LABELS = sorted(_LABEL_RANK, key=_LABEL_RANK.__getitem__)
+# the match kinds of a record met under its strict key (label "strict"); a record met
+# otherwise has no name of the query's strict key (else the lookup would label it strict)
+_STRICT_MATCHES = frozenset(("exact", "alternate", "strict"))
 _SCORES = {"exact": 1.0, "alternate": 0.98, "strict": 0.95, "core": 0.9, "loose": 0.85,
            "core-nonadmin": 0.8}
 # Fuzzy fallback threshold: a name is a typo of a record's name when their loose keys
@@ -268,11 +272,14 @@ class Gazetteer:
         return {row[0]: row_to_place(row)
                 for row in self._rows_in("SELECT * FROM places WHERE rid", rids)}
 
-    def _rows_in(self, select: str, ids: list[int]):
+    def _rows_in(self, select: str, ids: list[int]) -> list[tuple]:
         """Rows of ``{select} IN (ids)``, queried in chunks (SQLite's variable limit)."""
+        rows: list[tuple] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            yield from self._con.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk)
+            rows += self._con.execute(f"{select} IN ({','.join('?' * len(chunk))})",
+                                      chunk).fetchall()
+        return rows
 
     @staticmethod
     def _label(key: str, kind: int, strict: str, core_keys: tuple[str, ...]) -> str:
@@ -307,12 +314,19 @@ class Gazetteer:
     def best_match(self, name: str) -> str:
         """The best match kind any record offers for this name ('strict', 'core', 'loose'),
         '' if none: ``lookup_keys`` without reading which records."""
-        wanted, strict, core_keys = _key_queries(name)
         table = self._keys()
-        labels = [self._label(key, kind, strict, core_keys)
-                  for key in {key for key, _ in wanted} if key in table
-                  for kind in {kind for _, kind in table.rows(key)} if (key, kind) in wanted]
-        return min(labels, key=_LABEL_RANK.__getitem__, default="")
+        strict = strict_key(name)
+        if strict and table.kinds(strict) & (1 << STRICT):
+            return "strict"  # the best kind there is: no other key need be computed
+        wanted, strict, core_keys = _key_queries(name)
+        kinds: dict[str, int] = {}  # key -> the kinds it has rows of (one trie lookup each)
+        best = len(_LABEL_RANK)
+        for key, kind in wanted:
+            if key not in kinds:
+                kinds[key] = table.kinds(key)
+            if kinds[key] & (1 << kind):
+                best = min(best, _LABEL_RANK[self._label(key, kind, strict, core_keys)])
+        return _LABELS[best] if best < len(_LABELS) else ""
 
     @_damage_is_an_error
     def name_holders(self, name: str) -> list[NameHolder]:
@@ -380,9 +394,10 @@ class Gazetteer:
         top = candidates[:limit]
         query_key = strict_key(name)
         for c in top:  # which of its names the query met (for display)
-            p = c.place
-            c.matched_name = next((n for n in (p.name, p.asciiname, *p.alternatenames)
-                                   if n and strict_key(n) == query_key), p.name)
+            if c.match in _STRICT_MATCHES:  # else no name has the query's strict key
+                p = c.place
+                c.matched_name = next((n for n in (p.name, p.asciiname, *p.alternatenames)
+                                       if n and strict_key(n) == query_key), p.name)
         return top
 
     @staticmethod

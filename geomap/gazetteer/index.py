@@ -164,13 +164,13 @@ def row_to_place(row: sqlite3.Row | tuple) -> Place:
      admin1_code, admin1, admin2_code, admin2, admin3, population, source, geonameid,
      located_by, note, official_code, provenance) = (
         row[1:] if len(row) > len(_PLACE_COLUMNS) else row)
+    # positional, in Place's field order (a third of the keyword call's cost; a test holds
+    # every column to its field)
     return Place(
-        id=place_id, name=name, asciiname=ascii_name,
-        alternatenames=[n for n in (alternates or "").split("|") if n], lat=lat, lon=lon,
-        feature_class=feature_class, feature_code=feature_code, country=country,
-        admin1_code=admin1_code, admin1=admin1, admin2_code=admin2_code, admin2=admin2,
-        admin3=admin3, population=int(population or 0), source=source, geonameid=geonameid,
-        located_by=located_by, note=note, official_code=official_code, provenance=provenance)
+        place_id, name, lat, lon, feature_class, feature_code, country, admin1_code, admin1,
+        admin2_code, admin2, admin3, int(population or 0), source, ascii_name,
+        [n for n in alternates.split("|") if n] if alternates else [], geonameid, located_by, note,
+        official_code, provenance)
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:

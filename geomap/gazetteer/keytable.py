@@ -71,9 +71,20 @@ class KeyTable:
         if len(self._offsets) != len(self._trie) + 1 \
                 or int(self._offsets[-1]) != len(self._entries):
             raise sqlite3.DatabaseError("key_table parts do not fit together")
+        self._kinds: bytes | None = None  # per key, a bit per kind it has rows of
 
     def __contains__(self, key: str) -> bool:
         return key in self._trie
+
+    def kinds(self, key: str) -> int:
+        """The kinds this key has rows of, as bits (``1 << kind``); 0 if it has none."""
+        i = self._trie.get(key)
+        if i is None:
+            return 0
+        if self._kinds is None:  # every key has a row: no range of offsets is empty
+            bits = np.left_shift(1, self._entries & 3).astype(np.uint8)
+            self._kinds = np.bitwise_or.reduceat(bits, self._offsets[:-1].astype(np.int64)).tobytes()
+        return self._kinds[i]
 
     def rows(self, key: str) -> list[tuple[int, int]]:
         """(rid, kind) of every ``names`` row of this key, in index order."""
