@@ -168,6 +168,16 @@ def test_co_mentioned_names_decide_before_any_is_sure():
 @pytest.mark.parametrize(("text", "span", "town"), [
     ("Kursk Regional Hospital received the wounded.", "Kursk Regional Hospital", "Kursk"),
     ("The Zaporizhzhia NPP lost external power.", "Zaporizhzhia NPP", "Zaporizhzhya"),
+    # news writes plants and depots in lower case
+    ("A drone hit the Kharkiv thermal power plant overnight.", "Kharkiv thermal power plant",
+     "Kharkiv"),
+    ("The Kakhovka dam was blown up on 6 June.", "Kakhovka dam", "Kakhovka"),
+    ("Drones struck the Novoshakhtinsk oil refinery again.", "Novoshakhtinsk oil refinery",
+     "Novoshakhtinsk"),
+    # a town of two words is the whole name, not its first word (was "Nova": nothing)
+    ("A drone hit the Kryvyi Rih thermal power plant.", "Kryvyi Rih thermal power plant",
+     "Kryvyy Rih"),
+    ("The Nova Kakhovka dam was destroyed.", "Nova Kakhovka dam", "Nova Kakhovka"),
 ])
 def test_facilities_are_placed_at_their_town(text, span, town):
     m = _by_text(geoparse(text), span)
@@ -341,6 +351,8 @@ def test_a_list_of_towns_with_their_states_is_read_pair_by_pair():
 @pytest.mark.parametrize(("text", "span", "town"), [
     ("Artillery struck near the Zaporizhzhia NPP in Enerhodar.", "Zaporizhzhia NPP", "Enerhodar"),
     ("A drone hit the Kursk NPP in the town of Kurchatov.", "Kursk NPP", "Kurchatov"),
+    ("Ukrainian forces shelled the Kursk nuclear power plant in Kurchatov, the governor said.",
+     "Kursk nuclear power plant", "Kurchatov"),  # was Kursk city, 37 km away
 ])
 def test_a_facility_is_where_the_text_puts_it(text, span, town):
     mentions = geoparse(text)

@@ -93,6 +93,16 @@ FACILITY_WORDS = {
     "international", "military", "hydroelectric", "metallurgical", "chemical", "works",
     "combine", "terminal", "school", "lyceum", "market", "mall",
 }
+# Lower-case phrases after a name that make it a facility at that place, as news writes
+# plants and depots ("the Kursk nuclear power plant", "the Kakhovka dam").
+LOWER_CASE_FACILITIES = frozenset({
+    ("nuclear", "power", "plant"), ("nuclear", "power", "station"), ("nuclear", "plant"),
+    ("power", "plant"), ("power", "station"), ("thermal", "power", "plant"),
+    ("thermal", "power", "station"), ("hydroelectric", "power", "plant"),
+    ("hydroelectric", "power", "station"), ("hydroelectric", "plant"), ("dam",),
+    ("oil", "refinery"), ("refinery",), ("oil", "depot"), ("fuel", "depot"),
+    ("ammunition", "depot"), ("railway", "station"), ("substation",),
+})
 # Facility words that make a facility even in lower case ("near Donetsk airport", GED's way).
 AIRFIELD_WORDS = {"airport", "aiport", "airfield", "airbase", "aerodrome"}  # "aiport": GED writes it
 # Nouns after a town's name that make it a front sector ("the Kupiansk direction").

@@ -19,6 +19,7 @@ class Span:
     admin_hint: str = ""  # type word attached to the name: oblast, region, district, ...
     role: str = "location"  # location | metonymy (e.g. "Moscow said")
     sentence: int = 0
+    place_name: str = ""  # a facility's place-name part ("South Charleston" of "... power plant")
 
 
 @dataclass

@@ -137,15 +137,30 @@ def is_common_noun(word: str) -> bool:
     return word.lower() in words and word.capitalize() not in words
 
 
+_FACILITY_PHRASE_WORDS = frozenset(w for phrase in lx.LOWER_CASE_FACILITIES for w in phrase)
+
+
+def _lower_case_facility_at(tokens: list[Token], k: int) -> int:
+    """The length of the longest lower-case facility phrase ("nuclear power plant") that
+    starts at token k, 0 if none."""
+    if tokens[k].lower not in _FACILITY_PHRASE_WORDS or tokens[k].is_capitalised:
+        return 0
+    words = tuple(t.lower for t in tokens[k:k + 3])
+    return max((n for n in (3, 2, 1) if words[:n] in lx.LOWER_CASE_FACILITIES), default=0)
+
+
 def _facility_word(tokens: list[Token], j: int) -> bool:
-    """A capitalised facility word ("Nuclear", "Plant"), or an airfield word in any case
-    ("airport", "international airport", "air base")."""
+    """A capitalised facility word ("Nuclear", "Plant"), a word of a lower-case facility
+    phrase ("nuclear power plant"), or an airfield word in any case ("airport",
+    "international airport", "air base")."""
     if j >= len(tokens):
         return False
     tok = tokens[j]
     if tok.lower in lx.AIRFIELD_WORDS or tok.lower == "base" and j and tokens[j - 1].lower == "air":
         return True
     if tok.is_capitalised and tok.lower in lx.FACILITY_WORDS:
+        return True
+    if any(_lower_case_facility_at(tokens, k) > j - k for k in range(max(0, j - 2), j + 1)):
         return True
     nxt = tokens[j + 1] if j + 1 < len(tokens) else None
     return tok.lower in ("international", "air", "military") and nxt is not None and (
@@ -403,7 +418,7 @@ class Recogniser:
         start, end = words[0].start, words[-1].end
         last = words[-1].idx
         nxt = tokens[last + 1] if last + 1 < len(tokens) else None
-        kind, admin_hint, role = "place", "", "location"
+        kind, admin_hint, role, place_name = "place", "", "location", ""
         if len(words) > 1 and words[-1].lower in lx.ADMIN_TYPE_WORDS:  # "Sumy Oblast"
             kind, admin_hint = "admin", words[-1].lower
         elif nxt is not None and nxt.lower in lx.ADMIN_TYPE_WORDS and not words[-1].possessive \
@@ -416,7 +431,7 @@ class Recogniser:
             kind, admin_hint = "admin", trigger[6:]
         elif nxt is not None and text[end:nxt.start].strip() == "" \
                 and _facility_word(tokens, last + 1):
-            kind = "facility"
+            kind, place_name = "facility", text[start:end]
             j = last + 1
             while j < len(tokens) and _facility_word(tokens, j) \
                     and tokens[j].sentence == words[0].sentence:
@@ -431,7 +446,8 @@ class Recogniser:
         elif self._neither_nor(tokens, words[0].idx):
             role = "metonymy"
         span = Span(text[start:end], start, end, kind=kind, trigger=trigger or "",
-                    admin_hint=admin_hint, role=role, sentence=words[0].sentence)
+                    admin_hint=admin_hint, role=role, sentence=words[0].sentence,
+                    place_name=place_name)
         if not known:
             span.trigger = span.trigger or "unknown"
         return span

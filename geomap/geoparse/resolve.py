@@ -295,7 +295,7 @@ class Resolver:
             return []
         if fuzzy is None:  # in running text, only names a trigger vouches for ("village of X")
             fuzzy = span.trigger in ("village", "town", "city", "near") or span.kind == "admin"
-        key = (span.text, span.kind, country, fuzzy, admin1)
+        key = (span.text, span.kind, span.place_name, country, fuzzy, admin1)
         if key not in self._cache:
             if len(self._cache) > 50_000:
                 self._cache.clear()
@@ -313,7 +313,9 @@ class Resolver:
         if span.trigger == "abbreviation":  # "Ky." is Kentucky, "NYC" New York City
             full, iso = ABBREVIATIONS[span.text.lower()]
             return self.gazetteer.search(full, country=iso, limit=self.limit, fuzzy=False)
-        name = span.text if span.kind != "facility" else span.text.split()[0]
+        # a facility the gazetteer lacks: its town (the NER's facilities: their first word)
+        name = span.text if span.kind != "facility" else (
+            span.place_name or span.text.split()[0])
         feature = "A" if span.kind == "admin" else None
         found = self.gazetteer.search(name, country=country, admin1=admin1, limit=self.limit,
                                       feature_class=feature, fuzzy=fuzzy)
