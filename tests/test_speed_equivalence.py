@@ -202,3 +202,31 @@ def test_best_match_and_matched_names_equal_their_plain_definitions(gazetteer):
             assert c.matched_name == next(
                 (n for n in (p.name, p.asciiname, *p.alternatenames)
                  if n and strict_key(n) == key), p.name), (name, p.id)
+
+
+def test_near_miss_spellings_are_found_as_a_scan_of_the_area_finds_them(gazetteer):
+    """The near-miss reading looks up every spelling one away from the name instead of
+    reading the strict names of every settlement around the focus: the same (record,
+    spelling, km) triples, on the seed's Vorozhba/Vorobzha and names around Donbas towns."""
+    from geomap.gazetteer.index import STRICT
+    from geomap.geoparse.resolve import _one_spelling_away, _spellings_one_away
+
+    cases = [("vorozhba", 51.20, 35.27, 40.0), ("plekhovo", 51.20, 35.27, 40.0),
+             ("novoselivka", 48.2, 37.5, 50.0), ("krasnohorivka", 47.98, 37.5, 30.0),
+             ("ivanivka", 49.5, 36.5, 50.0)]
+    found: dict[str, set[str]] = {}
+    for key, lat, lon, radius in cases:
+        nearby = gazetteer.within_ids(lat, lon, radius)
+        rids = [rid for rid, _ in nearby]
+        names = gazetteer._con.execute(
+            f"SELECT place, key FROM names WHERE kind = {STRICT} AND place IN "
+            f"({','.join('?' * len(rids))})", rids).fetchall()
+        km = dict(nearby)
+        scanned = {(rid, other, km[rid]) for rid, other in names
+                   if other != key and _one_spelling_away(key, other)}
+        looked_up = {(rid, other, d) for rid, d, other in gazetteer.settlements_keyed(
+            _spellings_one_away(key), lat, lon, radius)
+            if other != key and _one_spelling_away(key, other)}
+        assert looked_up == scanned, key
+        found[key] = {other for _, other, _ in scanned}
+    assert "vorobzha" in found["vorozhba"]

@@ -760,11 +760,9 @@ class Resolver:
 
     def _near_miss_search(self, key, span, cands, siblings, focus, lat, lon,
                           spread) -> Scored | None:
-        nearby = self.gazetteer.within_ids(lat, lon, NEAR_MISS_KM + spread)
-        distance = dict(nearby)
-        keys = self.gazetteer.strict_names([rid for rid, _ in nearby])
-        ranked = sorted(((fuzz.ratio(key, other), -distance[rid], rid, other)
-                         for rid, others in keys.items() for other in others
+        nearby = self.gazetteer.settlements_keyed(_spellings_one_away(key), lat, lon,
+                                                  NEAR_MISS_KM + spread)
+        ranked = sorted(((fuzz.ratio(key, other), -km, rid, other) for rid, km, other in nearby
                          if other != key and _one_spelling_away(key, other)), reverse=True)
         taken = {p.id for p in siblings} | {c.place.id for c in cands}
         best = None
@@ -1205,6 +1203,27 @@ def _as_unit(unit: Place) -> Candidate:
 def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
     seen = {c.place.id for c in first}
     return first + [c for c in more if c.place.id not in seen]
+
+
+_KEY_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789 "  # what a strict key is made of
+
+
+def _spellings_one_away(key: str) -> set[str]:
+    """Every strict key ``_one_spelling_away`` can accept for this one (a superset): one
+    letter inserted, deleted or replaced, or (7+ letters) one letter moved."""
+    out = set()
+    for i in range(len(key) + 1):
+        head, tail = key[:i], key[i:]
+        out.update(head + c + tail for c in _KEY_LETTERS)
+        if tail:
+            out.add(head + tail[1:])
+            out.update(head + c + tail[1:] for c in _KEY_LETTERS)
+    if len(key) >= 7:
+        for i, letter in enumerate(key):
+            rest = key[:i] + key[i + 1:]
+            out.update(rest[:j] + letter + rest[j:] for j in range(len(key)))
+    out.discard(key)
+    return out
 
 
 def _one_spelling_away(a: str, b: str) -> bool:
