@@ -503,3 +503,32 @@ def test_the_governors_region_is_the_texts_region():
     m = _by_text(geoparse(text), "Klimovo")
     assert m.place.admin1 == "Bryansk Oblast" and m.confidence > 0.9
     assert "Bryansk Oblast named in the text" in m.reason
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    ("Drones were shot down over the Belgorod, Kursk and Bryansk regions, the ministry said.",
+     {"Belgorod": "Belgorod Oblast", "Kursk": "Kursk Oblast", "Bryansk": "Bryansk Oblast"}),
+    # "Donetsk" alone was Donetsk, Rostov Oblast, because "Russia" is named
+    ("Russia annexed the Donetsk and Luhansk regions in 2022.",
+     {"Donetsk": "Donetsk Oblast", "Luhansk": "Luhansk Oblast"}),
+    ("Air raid alerts sounded in Sumy and Kharkiv oblasts.",
+     {"Sumy": "Sumy Oblast", "Kharkiv": "Kharkiv Oblast"}),
+    ("Shelling hit Krasnopillia and Bilopillia hromadas.",
+     {"Krasnopillia": "Krasnopilska hromada", "Bilopillia": "Bilopilska hromada"}),
+])
+def test_a_plural_type_word_makes_every_name_of_its_list_a_unit(text, units):
+    mentions = geoparse(text)
+    for name, unit in units.items():
+        m = _by_text(mentions, name)
+        assert m.kind == "admin" and m.place.name == unit and m.precision >= 2, (name, m.reason)
+
+
+def test_a_plural_type_word_after_one_name_is_no_list_and_a_later_bare_name_is_the_city():
+    mentions = geoparse("The Kharkiv and Sumy regions were shelled; a guided bomb hit Sumy.")
+    assert [m.place.name for m in mentions if m.text == "Sumy"] == ["Sumy Oblast", "Sumy"]
+
+
+def test_a_countrys_province_is_no_city_district():
+    mentions = geoparse("Floods hit central China's Hunan province.")
+    assert _by_text(mentions, "China").place.feature_code == "PCLI"  # was Chennai ("China")
+    assert _by_text(mentions, "Hunan province").place.name == "Hunan"

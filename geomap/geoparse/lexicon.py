@@ -121,6 +121,13 @@ ADMIN_TYPE_WORDS = {
     "hromada": "ADM3", "community": "ADM3", "municipality": "ADM3",
 }
 
+# Plural type words after a list of names make each of them a unit of that type ("the
+# Belgorod, Kursk and Bryansk regions", "Sumy and Kharkiv oblasts").
+PLURAL_ADMIN_TYPE_WORDS = {
+    "regions": "region", "oblasts": "oblast", "provinces": "province", "districts": "district",
+    "raions": "raion", "rayons": "rayon", "hromadas": "hromada",
+}
+
 # Trigger phrases (lower-case) that announce one or more settlement names.
 SETTLEMENT_TRIGGERS = {
     "village": "village", "villages": "village", "town": "town", "towns": "town",

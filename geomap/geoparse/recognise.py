@@ -90,6 +90,28 @@ _TOPONYM_ENDINGS = re.compile(
     r"ivtsi|ivka|iv|ov|ev|yn|in|ets|nyi|ny|ove|ino|ye|ia|ya|ivske|ivske)$")
 
 
+_PLURAL_TYPE_AFTER = re.compile(
+    rf"[ \t]+({'|'.join(lx.PLURAL_ADMIN_TYPE_WORDS)})\b", re.IGNORECASE)
+
+
+def _units_of_a_plural_type(text: str, spans: list[Span]) -> None:
+    """"The Belgorod, Kursk and Bryansk regions": a list of names followed by a plural
+    type word names units of that type, each of them (sorted spans, changed in place)."""
+    for k, span in enumerate(spans):
+        plural = _PLURAL_TYPE_AFTER.match(text, span.end)
+        if not plural:
+            continue
+        first = k
+        while first and _LIST_GAP.match(text[spans[first - 1].end:spans[first].start]):
+            first -= 1
+        if first == k:
+            continue  # one name: "Donetsk regions" is no list
+        for unit in spans[first:k + 1]:
+            if unit.kind == "place" and unit.role == "location":
+                unit.kind, unit.trigger = "admin", plural.group(1).lower()
+                unit.admin_hint = lx.PLURAL_ADMIN_TYPE_WORDS[unit.trigger]
+
+
 def _looks_like_toponym(run: list[Token]) -> bool:
     """Slavic settlement-name shape, for names after 'near' that the gazetteer lacks."""
     last = run[-1].lower.split("-")[-1]
@@ -229,6 +251,7 @@ class Recogniser:
                     last_span_end = span.end
                     list_trigger = trigger if trigger in _LIST_TRIGGERS else ""
         spans.sort(key=lambda s: s.start)
+        _units_of_a_plural_type(text, spans)
         return spans
 
     # -- pieces --------------------------------------------------------------

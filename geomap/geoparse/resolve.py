@@ -40,6 +40,7 @@ from geomap.geoparse.lexicon import (
     ADMIN_TYPE_WORDS,
     AIRFIELD_WORDS,
     PLACE_NOUNS_AFTER_DEMONYM,
+    PLURAL_ADMIN_TYPE_WORDS,
 )
 from geomap.geoparse.mention import PlaceMention, Span
 
@@ -316,6 +317,8 @@ class Resolver:
         # a facility the gazetteer lacks: its town (the NER's facilities: their first word)
         name = span.text if span.kind != "facility" else (
             span.place_name or span.text.split()[0])
+        if span.kind == "admin" and span.trigger in PLURAL_ADMIN_TYPE_WORDS:
+            name = f"{span.text} {span.admin_hint}"  # "Donetsk [and Luhansk] regions"
         feature = "A" if span.kind == "admin" else None
         found = self.gazetteer.search(name, country=country, admin1=admin1, limit=self.limit,
                                       feature_class=feature, fuzzy=fuzzy)
@@ -488,6 +491,8 @@ class Resolver:
                 chosen[i] = Scored(_as_unit(oblast), 0.9, True,
                                    [f"{unit.text} is a district of {oblast.name}"])
                 continue
+            if ADMIN_TYPE_WORDS.get(unit.admin_hint) not in ("ADM2", "ADM3"):
+                continue  # "China's Hunan province": a city has districts, no provinces
             city = next((c.place for c in cands[i] if not c.place.is_admin
                          and c.place.population >= 100_000), None)
             if city is None:
