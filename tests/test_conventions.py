@@ -532,3 +532,10 @@ def test_a_countrys_province_is_no_city_district():
     mentions = geoparse("Floods hit central China's Hunan province.")
     assert _by_text(mentions, "China").place.feature_code == "PCLI"  # was Chennai ("China")
     assert _by_text(mentions, "Hunan province").place.name == "Hunan"
+
+
+def test_a_plural_sector_word_makes_every_name_of_its_list_a_front_sector():
+    mentions = geoparse("Heavy fighting on the Pokrovsk, Kurakhove and Vremivka axes.")
+    for name in ("Pokrovsk", "Kurakhove", "Vremivka"):
+        m = _by_text(mentions, name)
+        assert m.precision == 2 and "front sector" in m.reason, (name, m.reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from geomap.gazetteer.record import Candidate, Place
@@ -79,3 +80,15 @@ class PlaceMention:
             "read_as": self.read_as,
             "alternatives": [c.to_dict() for c in self.alternatives],
         }
+
+
+# between the names of one list: "A, B and C", "A, B, or C"
+LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+def list_start(spans: list[Span], k: int, text: str) -> int:
+    """The index of the first span of the list ("A, B and C") that ends with spans[k]."""
+    first = k
+    while first and LIST_GAP.match(text[spans[first - 1].end:spans[first].start]):
+        first -= 1
+    return first

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.geoparse import lexicon as lx
-from geomap.geoparse.mention import Span
+from geomap.geoparse.mention import LIST_GAP, Span, list_start
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
 # The one sentence boundary of geoparsing (the NER numbers sentences with it too): a
@@ -28,7 +28,6 @@ SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+|\n\s*\n|\n(?=[A-Z\"“])")
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z'’\-]+(?:[ \t][A-Z][A-Z'’\-]+)*)(?:,[ \t]*[A-Z][A-Za-z. ]+)?[ \t]*"
     r"(?:\([^)\n]{1,40}\))?[ \t]*[-–—]", re.MULTILINE)
-_LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _OPENERS = ('"', "“", "‘", ":")
 _OBLAST_AFTER = re.compile(r"^\s*(?:,|\()\s*[A-Z][\w'’-]+\s+(?:Obl\b|Oblast|oblast|region|Region)")
 _AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")  # "Louisville, Ky."
@@ -101,9 +100,7 @@ def _units_of_a_plural_type(text: str, spans: list[Span]) -> None:
         plural = _PLURAL_TYPE_AFTER.match(text, span.end)
         if not plural:
             continue
-        first = k
-        while first and _LIST_GAP.match(text[spans[first - 1].end:spans[first].start]):
-            first -= 1
+        first = list_start(spans, k, text)
         if first == k:
             continue  # one name: "Donetsk regions" is no list
         for unit in spans[first:k + 1]:
@@ -237,7 +234,7 @@ class Recogniser:
                 i += 1
                 continue
             run_end = self._run_end(tokens, i, text)
-            if list_trigger and last_span_end >= 0 and not _LIST_GAP.match(
+            if list_trigger and last_span_end >= 0 and not LIST_GAP.match(
                     text[last_span_end:tok.start]):
                 list_trigger = ""
             trigger = (self._trigger_after(tokens, i, run_end)

@@ -42,7 +42,7 @@ from geomap.geoparse.lexicon import (
     PLACE_NOUNS_AFTER_DEMONYM,
     PLURAL_ADMIN_TYPE_WORDS,
 )
-from geomap.geoparse.mention import PlaceMention, Span
+from geomap.geoparse.mention import PlaceMention, Span, list_start
 
 # the nouns coders put after or before a settlement's name ("Pobeda village", "town of X")
 _SETTLEMENT_NOUN = r"(?:town|village|city|settlement|selo|hamlet|khutor)"
@@ -211,6 +211,12 @@ class Resolver:
             sector = _FRONT_SECTOR.match(text[span.end:span.end + 20])
             if sector and span.kind == "place":
                 ctx.front_sectors[i] = sector.group(1).lower()
+            elif (sector := _FRONT_SECTORS.match(text[span.end:span.end + 20])) \
+                    and (first := list_start(spans, i, text)) < i:
+                # "the Kupiansk and Lyman directions": each name of the list is a sector
+                for k in range(first, i + 1):
+                    if spans[k].kind == "place":
+                        ctx.front_sectors[k] = _FRONT_SECTOR_SINGULAR[sector.group(1).lower()]
         self._bare_region_names(spans, cands, chosen, ctx, text)
         regions = list(dict.fromkeys(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
                                      if a.admin1_code))[:3]
@@ -1113,6 +1119,9 @@ _ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|obl
                                re.IGNORECASE)
 _FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead)\b",
                            re.IGNORECASE)
+_FRONT_SECTOR_SINGULAR = {"directions": "direction", "axes": "axis", "sectors": "sector",
+                          "fronts": "front", "salients": "salient"}
+_FRONT_SECTORS = re.compile(rf"^\s+({'|'.join(_FRONT_SECTOR_SINGULAR)})\b", re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
 _RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
 _SETTLEMENT_WORD = re.compile(rf"\b{_SETTLEMENT_NOUN}\b", re.IGNORECASE)
