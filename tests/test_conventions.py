@@ -130,6 +130,14 @@ def test_city_districts(text, district, city):
     assert haversine_km(d.lat, d.lon, c.lat, c.lon) < 10 and d.precision == 1
 
 
+def test_a_city_district_the_gazetteer_lacks_is_the_city_not_a_village_named_like_it():
+    # GeoNames counts 66,000 people in Kherson; Dniprovske is a village 12 km away
+    mentions = geoparse("Russian shelling hit Kherson's Dniprovskyi district.")
+    assert _by_text(mentions, "Kherson").role == "qualifier"
+    d = _by_text(mentions, "Dniprovskyi district")
+    assert d.place.name == "Kherson" and d.precision == 2 and d.needs_review
+
+
 @pytest.mark.parametrize(("text", "name", "town"), [
     ("Russian troops are advancing in the Kupiansk direction.", "Kupiansk", "Kupyansk"),
     ("Fighting continued on the Pokrovsk axis.", "Pokrovsk", "Pokrovsk"),

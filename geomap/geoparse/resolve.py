@@ -500,14 +500,14 @@ class Resolver:
             if ADMIN_TYPE_WORDS.get(unit.admin_hint) not in ("ADM2", "ADM3"):
                 continue  # "China's Hunan province": a city has districts, no provinces
             city = next((c.place for c in cands[i] if not c.place.is_admin
-                         and c.place.population >= 100_000), None)
+                         and c.place.population >= _CITY_WITH_DISTRICTS), None)
             if city is None:
                 continue
             core = loose_key(core_name(unit.text))
             inside = next((p for p, _ in self.gazetteer.within(city.lat, city.lon, 25, None)
-                           if p.id != city.id and (loose_key(core_name(p.name)) == core
-                                                   or stem_key(p.name) == stem_key(unit.text))),
-                          None)
+                           if p.id != city.id and (p.is_admin or p.population >= _CITY_DISTRICT)
+                           and (loose_key(core_name(p.name)) == core
+                                or stem_key(p.name) == stem_key(unit.text))), None)
             owner.role = "qualifier"
             chosen[i] = Scored(Candidate(city, 0.95, city.name, "exact"), 0.95, True,
                                [f"the city whose district is {unit.text}"])
@@ -1119,6 +1119,10 @@ _ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|obl
                                re.IGNORECASE)
 _FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead)\b",
                            re.IGNORECASE)
+# a town this big may have city districts ("Kherson's Dniprovskyi district": GeoNames
+# counts 66,000 people in Kherson since 2022)
+_CITY_WITH_DISTRICTS = 50_000
+_CITY_DISTRICT = 10_000  # a city district's people (a village named like it has fewer)
 _FRONT_SECTOR_SINGULAR = {"directions": "direction", "axes": "axis", "sectors": "sector",
                           "fronts": "front", "salients": "salient"}
 _FRONT_SECTORS = re.compile(rf"^\s+({'|'.join(_FRONT_SECTOR_SINGULAR)})\b", re.IGNORECASE)
