@@ -547,3 +547,12 @@ def test_a_plural_sector_word_makes_every_name_of_its_list_a_front_sector():
     for name in ("Pokrovsk", "Kurakhove", "Vremivka"):
         m = _by_text(mentions, name)
         assert m.precision == 2 and "front sector" in m.reason, (name, m.reason)
+
+
+def test_a_name_all_whose_records_lie_in_one_region_implies_it_for_common_names():
+    """UCDP GED: 'Lugansk' has namesakes but one in the war zone, so the common name
+    'Sokolniki' (a Moscow district first) is read among Luhansk Oblast's (Sokilnyky)."""
+    text = "area of the settlement of Sokolniki in the Lugansk People’s Republic (LPR)"
+    m = _by_text(geoparse(text), "Sokolniki")
+    assert m.place.admin1 == "Luhansk Oblast"
+    assert haversine_km(m.lat, m.lon, 48.746225, 38.870126) < 5

@@ -218,8 +218,8 @@ class Resolver:
                     if spans[k].kind == "place":
                         ctx.front_sectors[k] = _FRONT_SECTOR_SINGULAR[sector.group(1).lower()]
         self._bare_region_names(spans, cands, chosen, ctx, text)
-        regions = list(dict.fromkeys(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
-                                     if a.admin1_code))[:3]
+        regions = list(dict.fromkeys([*(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
+                                        if a.admin1_code), *_implied_regions(spans, cands, self.theatre)]))[:3]
         for i, span in enumerate(spans):  # namesakes inside the named regions, however many
             if chosen[i] is not None or span.kind != "place":
                 continue
@@ -1216,6 +1216,25 @@ def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: 
 def _as_unit(unit: Place) -> Candidate:
     """An admin unit the text names by its core name ("Donetsk" for Donetsk Oblast)."""
     return Candidate(unit, 0.9, unit.name, "core")
+
+
+def _implied_regions(spans: list[Span], cands: list[list[Candidate]],
+                     theatre: dict[str, float]) -> list[str]:
+    """First-level units the text implies: that of a settlement name whose records as
+    spelt (at most three) lie in one unit, or in one unit of the war zone ("Sudzha" is
+    in Kursk Oblast; the other Sudzha lies in Buryatia)."""
+    out = []
+    for span, found in zip(spans, cands, strict=True):
+        if span.kind != "place" or span.role != "location":
+            continue
+        spelt = [c.place for c in found if c.score >= _SCORES_EXACTISH]
+        if not 0 < len(spelt) <= 3 or any(p.is_admin for p in spelt):
+            continue
+        codes = {p.admin1_code for p in spelt} - {""}
+        in_theatre = {code for code in codes if code in theatre}
+        if len(codes) == 1 or len(in_theatre) == 1:
+            out.append(next(iter(codes if len(codes) == 1 else in_theatre)))
+    return out
 
 
 def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
