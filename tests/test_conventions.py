@@ -556,3 +556,14 @@ def test_a_name_all_whose_records_lie_in_one_region_implies_it_for_common_names(
     m = _by_text(geoparse(text), "Sokolniki")
     assert m.place.admin1 == "Luhansk Oblast"
     assert haversine_km(m.lat, m.lon, 48.746225, 38.870126) < 5
+
+
+@pytest.mark.parametrize(("text", "name", "village"), [
+    # Ukrainian outlets write Russian villages in Ukrainian transliteration
+    ("Drones hit Hlushkovo and Tiotkino in Kursk Oblast.", "Hlushkovo", "Glushkovo"),
+    ("Ukrainian troops control Martynivka and Pliekhovo in Kursk Oblast, the General Staff "
+     "said.", "Pliekhovo", "Plekhovo"),
+])
+def test_a_transliteration_in_a_sentence_naming_an_oblast_is_read(text, name, village):
+    m = _by_text(geoparse(text), name)
+    assert m.place.name == village and m.place.admin1 == "Kursk Oblast"

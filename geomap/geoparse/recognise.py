@@ -93,6 +93,18 @@ _PLURAL_TYPE_AFTER = re.compile(
     rf"[ \t]+({'|'.join(lx.PLURAL_ADMIN_TYPE_WORDS)})\b", re.IGNORECASE)
 
 
+def _sentence_names_an_oblast(tokens: list[Token], tok: Token) -> bool:
+    """Whether the token's sentence has the word 'Oblast' (or 'Obl'): Ukrainian and
+    Russian names there are places even in a transliteration the gazetteer lacks as such."""
+    for step in (-1, 1):
+        k = tok.idx
+        while 0 <= k < len(tokens) and tokens[k].sentence == tok.sentence:
+            if tokens[k].lower in ("oblast", "obl", "oblasts"):
+                return True
+            k += step
+    return False
+
+
 def _units_of_a_plural_type(text: str, spans: list[Span]) -> None:
     """"The Belgorod, Kursk and Bryansk regions": a list of names followed by a plural
     type word names units of that type, each of them (sorted spans, changed in place)."""
@@ -405,6 +417,9 @@ class Recogniser:
                 kind = ""
         elif kind == "loose" and not trigger and _OBLAST_AFTER.match(text[words[-1].end:]):
             trigger = "oblast-after"  # "Mayorsk, Donetsk Obl": the coder names the oblast
+        elif kind == "loose" and not trigger and len(words) == 1 \
+                and _sentence_names_an_oblast(tokens, words[0]):
+            trigger = "oblast-in-sentence"  # "Hlushkovo and Tiotkino in Kursk Oblast"
         if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
             return None  # "The Kursk region": the article is not part of the name
         if nxt is not None and nxt.lower in lx.NATURAL_FEATURE_WORDS \
