@@ -567,3 +567,15 @@ def test_a_name_all_whose_records_lie_in_one_region_implies_it_for_common_names(
 def test_a_transliteration_in_a_sentence_naming_an_oblast_is_read(text, name, village):
     m = _by_text(geoparse(text), name)
     assert m.place.name == village and m.place.admin1 == "Kursk Oblast"
+
+
+def test_a_name_of_one_region_stands_against_namesakes_agreeing_elsewhere():
+    """'Kurylivka' and 'Makhnivka' (Ukrainian forms) both have Chernihiv namesakes 31 km
+    apart; 'Sudzha' has one record in the war zone. It stands (it was dropped as 'no
+    record fits'), and the two are read as the Kursk villages beside it."""
+    mentions = geoparse("Ukrainian forces advanced near Sudzha and took Kurylivka and Makhnivka.")
+    for name, village in (("Sudzha", "Sudzha"), ("Kurylivka", "Kurilovka"),
+                          ("Makhnivka", "Makhnovka")):
+        m = _by_text(mentions, name)
+        assert m.place is not None and m.place.name == village, (name, m.reason)
+        assert m.place.admin1 == "Kursk Oblast"

@@ -97,6 +97,7 @@ class Context:
     # before any place is sure: each span's nearby other names' candidates
     neighbours: dict[int, list[Place]] = field(default_factory=dict)
     units: dict[int, Place] = field(default_factory=dict)  # admin span → the unit it names
+    implied: dict[int, str] = field(default_factory=dict)  # span → the one region its name has
 
     def near(self, i: int) -> list[tuple[int, Place]]:
         """The anchors within ``ANCHOR_WINDOW`` spans of span ``i`` (all of a row's: -1).
@@ -218,8 +219,9 @@ class Resolver:
                     if spans[k].kind == "place":
                         ctx.front_sectors[k] = _FRONT_SECTOR_SINGULAR[sector.group(1).lower()]
         self._bare_region_names(spans, cands, chosen, ctx, text)
+        ctx.implied = _implied_regions(spans, cands, self.theatre)
         regions = list(dict.fromkeys([*(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
-                                        if a.admin1_code), *_implied_regions(spans, cands, self.theatre)]))[:3]
+                                        if a.admin1_code), *ctx.implied.values()]))[:3]
         for i, span in enumerate(spans):  # namesakes inside the named regions, however many
             if chosen[i] is not None or span.kind != "place":
                 continue
@@ -678,8 +680,11 @@ class Resolver:
         small = not is_admin and (p.population < _TINY_PLACE or (
             p.population < _SMALL_PLACE and span.trigger in ("village", "near", "town")))
         has_focus = anchor is not None or bool(ctx.admin1)
+        # the one region a name's records have stands against the co-mentioned places
+        # ("near Sudzha" beside two Chernihiv namesakes), unless the text names regions
+        sole_region = ctx.implied.get(i) == p.admin1_code and not ctx.admin1
         if fits and small and has_focus and not in_named_admin1 and dist > FOCUS_KM and not (
-                local_admin1 or local_country):
+                local_admin1 or local_country or sole_region):
             fits = False
             reasons.append(f"{dist:.0f} km from the co-mentioned places" if anchor
                            else f"outside the regions {ctx.origin}")
@@ -1219,12 +1224,12 @@ def _as_unit(unit: Place) -> Candidate:
 
 
 def _implied_regions(spans: list[Span], cands: list[list[Candidate]],
-                     theatre: dict[str, float]) -> list[str]:
-    """First-level units the text implies: that of a settlement name whose records as
-    spelt (at most three) lie in one unit, or in one unit of the war zone ("Sudzha" is
-    in Kursk Oblast; the other Sudzha lies in Buryatia)."""
-    out = []
-    for span, found in zip(spans, cands, strict=True):
+                     theatre: dict[str, float]) -> dict[int, str]:
+    """First-level units the text implies, by span: that of a settlement name whose
+    records as spelt (at most three) lie in one unit, or in one unit of the war zone
+    ("Sudzha" is in Kursk Oblast; the other Sudzha lies in Buryatia)."""
+    out = {}
+    for i, (span, found) in enumerate(zip(spans, cands, strict=True)):
         if span.kind != "place" or span.role != "location":
             continue
         spelt = [c.place for c in found if c.score >= _SCORES_EXACTISH]
@@ -1233,7 +1238,7 @@ def _implied_regions(spans: list[Span], cands: list[list[Candidate]],
         codes = {p.admin1_code for p in spelt} - {""}
         in_theatre = {code for code in codes if code in theatre}
         if len(codes) == 1 or len(in_theatre) == 1:
-            out.append(next(iter(codes if len(codes) == 1 else in_theatre)))
+            out[i] = next(iter(codes if len(codes) == 1 else in_theatre))
     return out
 
 
