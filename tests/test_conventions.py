@@ -579,3 +579,12 @@ def test_a_name_of_one_region_stands_against_namesakes_agreeing_elsewhere():
         m = _by_text(mentions, name)
         assert m.place is not None and m.place.name == village, (name, m.reason)
         assert m.place.admin1 == "Kursk Oblast"
+
+
+def test_ukrainian_forms_of_russian_villages_follow_the_region_another_name_implies():
+    """Martynivka and Kurylivka have Sumy namesakes 12 km apart, spelt as written; the
+    Kursk villages are their Ukrainian spellings, 5-9 km from Sudzha."""
+    mentions = geoparse("The Ukrainian army holds Martynivka and Kurylivka south of Sudzha.")
+    for name, village in (("Martynivka", "Martynovka"), ("Kurylivka", "Kurilovka")):
+        m = _by_text(mentions, name)
+        assert m.place.name == village and m.place.admin1 == "Kursk Oblast", (name, m.reason)

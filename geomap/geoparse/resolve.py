@@ -629,6 +629,9 @@ class Resolver:
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
+        elif not ctx.admin1 and p.admin1_code and p.admin1_code in ctx.implied.values() \
+                and ctx.implied.get(i) is None:
+            total += 0.2  # the one region another name of the text has
         if p.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
@@ -643,7 +646,10 @@ class Resolver:
                 total -= 0.2
         # co-mentioned places
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
-        weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
+        # a transliteration guess gains less, unless it reads a Russian name in its
+        # Ukrainian form or back ("Kurylivka" for Kurilovka near Sudzha)
+        weight = 1.0 if c.score >= 0.95 or c.match == "loose" and p.country in (
+            "UA", "RU") else 0.5
         inside = [] if not is_admin or _is_country(p) or city_named else [
             a for j, a in ctx.near(i) if j != i and _contains(p, a)
             and core_name(a.name) != core_name(p.name)]
