@@ -588,3 +588,10 @@ def test_ukrainian_forms_of_russian_villages_follow_the_region_another_name_impl
     for name, village in (("Martynivka", "Martynovka"), ("Kurylivka", "Kurilovka")):
         m = _by_text(mentions, name)
         assert m.place.name == village and m.place.admin1 == "Kursk Oblast", (name, m.reason)
+
+
+def test_ukrainian_names_of_russian_border_villages():
+    mentions = geoparse("Ukrainian troops entered Mala Loknia and Velyke Soldatske in Russia's "
+                        "Kursk Oblast.")
+    assert _by_text(mentions, "Mala Loknia").place.name == "Malaya Loknya"
+    assert _by_text(mentions, "Velyke Soldatske").place.name == "Bol’shoye Soldatskoye"

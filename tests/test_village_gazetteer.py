@@ -18,6 +18,8 @@ from geomap.gazetteer.translit import (
     consonant_skeleton,
     news_forms,
     russian_latin,
+    russian_to_ukrainian,
+    ukrainian_latin,
     ukrainian_to_russian,
 )
 
@@ -79,6 +81,23 @@ def test_ukrainian_villages_get_their_russian_news_forms():
     assert "Aleksandrovka" in news_forms(name_uk="Олександрівка")
     assert "Yelenovka" in news_forms(name_uk="Оленівка")
     assert "Nikitovka" in news_forms(name_uk="Микитівка")
+
+
+@pytest.mark.parametrize(("russian", "ukrainian", "latin"), [
+    ("Малая Локня", "Мала Локня", "Mala Loknia"),  # Ukrainian reports on the Kursk incursion
+    ("Большое Солдатское", "Велике Солдатське", "Velyke Soldatske"),
+    ("Новая Таволжанка", "Нова Таволжанка", "Nova Tavolzhanka"),
+    ("Нижний Реут", "Нижній Реут", "Nyzhnii Reut"),
+    ("Старый Оскол", "Старий Оскол", "Staryi Oskol"),
+])
+def test_russian_border_villages_get_the_ukrainian_form_of_their_adjectives(
+        russian, ukrainian, latin):
+    assert russian_to_ukrainian(russian) == ukrainian
+    assert ukrainian_latin(ukrainian) == latin
+
+
+def test_one_word_russian_names_get_no_ukrainian_form():
+    assert russian_to_ukrainian("Суджа") == "" and russian_to_ukrainian("Плехово") == ""
 
 
 @pytest.mark.parametrize(("russian_form", "ukrainian_form"), [

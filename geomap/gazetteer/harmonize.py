@@ -26,7 +26,7 @@ import numpy as np
 
 from geomap.gazetteer.normalize import has_cyrillic, loose_key, strict_key
 from geomap.gazetteer.record import Place
-from geomap.gazetteer.translit import news_forms
+from geomap.gazetteer.translit import news_forms, russian_to_ukrainian, ukrainian_latin
 from geomap.geodesy import haversine_km
 
 HARMONISED_COUNTRIES = ("RU", "UA", "BY")
@@ -263,7 +263,14 @@ def _add_news_forms(p: Place) -> None:
                                                                             name_uk=name)
         elif not ukrainian:
             forms += news_forms(name_ru=name)
+            if p.admin1_code in _BORDER_REGIONS_RU and (uk := russian_to_ukrainian(name)):
+                forms.append(ukrainian_latin(uk))  # "Mala Loknia" in Ukrainian reports
     p.alternatenames = _union(p.alternatenames, forms)
+
+
+# Russia's regions on the Ukrainian border, whose villages Ukrainian reports name in
+# Ukrainian: Kursk, Belgorod, Bryansk
+_BORDER_REGIONS_RU = frozenset(("RU-KRS", "RU-BEL", "RU-BRY"))
 
 
 _UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ'’ʼ]")

@@ -216,6 +216,41 @@ def ukrainian_to_russian(ukrainian: str, limit: int = 6) -> list[str]:
     return _unique(out)[:limit]
 
 
+# Russian adjectives Ukrainian renders by another word, by gender/number ending
+_ADJECTIVE_WORDS_RU_UK = {"больш": "велик"}
+_ADJECTIVE_ENDINGS_RU_UK = [("ая", "а"), ("яя", "я"), ("ое", "е"), ("ее", "є"), ("ой", "ий"),
+                            ("ый", "ий"), ("ий", "ій"), ("ие", "і"), ("ые", "і")]
+
+
+def russian_to_ukrainian(russian: str) -> str:
+    """The Ukrainian form of a Russian name of two or more words, as Ukrainian reports
+    write Russia's border villages (Малая Локня → Мала Локня, Большое Солдатское →
+    Велике Солдатське); '' for a one-word name (the loose key folds those) or no change.
+
+    Only adjective endings (and Большой → Великий) are rendered; a stem's letters stay
+    Russian except ы → и, э → е and ё → е."""
+    words = russian.split()
+    if len(words) < 2:
+        return ""
+    out = []
+    for word in words:
+        low = word.lower()
+        for ru_end, uk_end in _ADJECTIVE_ENDINGS_RU_UK:
+            if low.endswith(ru_end) and len(low) > len(ru_end) + 2:
+                stem = low[: -len(ru_end)]
+                stem = _ADJECTIVE_WORDS_RU_UK.get(stem, stem)
+                if uk_end == "ій" and stem[-1] in "кгхжшчщ":
+                    uk_end = "ий"  # Ukrainian keeps these hard: Великий, Курський
+                if stem.endswith(("ск", "цк")) and uk_end in ("а", "е", "ий", "і"):
+                    stem = stem[:-1] + "ьк"  # Солдатское → Солдатське
+                low = stem + uk_end
+                break
+        low = low.replace("ы", "и").replace("э", "е").replace("ё", "е")
+        out.append(low.capitalize() if word[:1].isupper() else low)
+    ukrainian = " ".join(out)
+    return "" if ukrainian.lower() == russian.lower() else ukrainian
+
+
 @lru_cache(maxsize=65536)
 def _news_forms(name_ru: str, name_uk: str) -> tuple[str, ...]:
     forms: list[str] = []
