@@ -34,7 +34,7 @@ from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
 from geomap.gazetteer.translit import consonant_skeleton
-from geomap.geodesy import haversine_km
+from geomap.geodesy import haversine_km, nearest_km
 from geomap.geoparse.lexicon import (
     ABBREVIATIONS,
     ADMIN_TYPE_WORDS,
@@ -118,20 +118,16 @@ class Context:
 
     def focus_distances(self, places: list[Place], exclude: int) -> list[tuple[float, Place | None]]:
         """``focus_distance`` for many candidates at once (one vectorised haversine)."""
-        anchors = [(i, a) for i, a in self.near(exclude) if i != exclude]
+        anchors = [a for i, a in self.near(exclude) if i != exclude]
         if not anchors or not places:
             return [(math.inf, None)] * len(places)
-        km = _distance_matrix(places, [a for _, a in anchors])
-        columns: dict[str, list[int]] = {}  # anchor core name → its columns
-        for k, (_, a) in enumerate(anchors):
-            columns.setdefault(core_name(a.name), []).append(k)
-        for r, p in enumerate(places):
-            own = columns.get(core_name(p.name))
-            if own:
-                km[r, own] = np.inf  # a name is no evidence for itself
-        rows = km.tolist()
-        nearest = [(row[b], b) for row, b in zip(rows, km.argmin(axis=1).tolist(), strict=True)]
-        return [(d, anchors[b][1]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
+        columns: dict[str, set[int]] = {}  # anchor core name → its columns
+        for k, a in enumerate(anchors):
+            columns.setdefault(core_name(a.name), set()).add(k)
+        own = [columns.get(core_name(p.name)) for p in places]  # a name is no evidence for itself
+        nearest = nearest_km([(p.lat, p.lon) for p in places], [(a.lat, a.lon) for a in anchors],
+                             own)
+        return [(d, anchors[b]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
 
 
 @dataclass
@@ -1072,10 +1068,9 @@ def _distance_matrix(places: list[Place], others: list[Place]) -> np.ndarray:
 
 
 def _nearest(places: list[Place], others: list[Place]) -> list[tuple[float, Place | None]]:
-    """Distance (km) from each place to the nearest of ``others`` of another name."""
-    km = _distance_matrix(places, others)
-    best = km.argmin(axis=1)
-    return [(float(km[r, b]), others[b]) for r, b in enumerate(best)]
+    """Distance (km) from each place to the nearest of ``others``, and that place."""
+    return [(km, others[b]) for km, b in nearest_km([(p.lat, p.lon) for p in places],
+                                                    [(o.lat, o.lon) for o in others])]
 
 
 def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
