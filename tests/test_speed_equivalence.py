@@ -137,7 +137,8 @@ def test_tokens_carry_what_their_text_says(seed_text):
     from geomap.geoparse.recognise import _OPENERS, tokenise
 
     definition = re.compile(_SENTENCE_END_BY_DEFINITION)
-    text = seed_text + '\nOfficials said: "Kharkiv’s mayor met U.S. envoys." Sumy\'s governor'
+    text = seed_text + '\nOfficials said: "Kharkiv’s mayor met U.S. envoys." Sumy\'s governor' \
+        + " it's-a x''s U.S.-led ‘Izium’s: ::  Kupiansk’s\n\nA.B. “Lyman”.\nB's"
     boundaries = [m.end() for m in definition.finditer(text)]
     tokens = tokenise(text)
     assert len(tokens) > 300
