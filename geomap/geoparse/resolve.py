@@ -144,6 +144,30 @@ class Scored:
                       self.needs_review)
 
 
+@dataclass
+class _Frame:
+    """What scoring one mention's candidates reads from the text, worked out once."""
+
+    countries_total: float | None  # the weights of the named countries, if any
+    named_admin1: frozenset  # codes of the regions named in the text
+    centre: Place | None  # the named district's centre town
+    others: list[Place]  # the co-mentioned places near the mention
+    settlement_named: bool  # "Ilovaysk Town", "village of X": a settlement, no unit
+    war_countries: bool  # no country named, or the first is Ukraine or Russia
+
+    @staticmethod
+    def of(i: int, span: Span, ctx: Context, local) -> _Frame:
+        return _Frame(
+            countries_total=sum(ctx.countries.values()) if ctx.countries else None,
+            named_admin1=frozenset(a.admin1_code for a in ctx.admin1),
+            centre=local[3] if len(local) > 3 and local[3] else (
+                ctx.district_centres[0] if ctx.district_centres else None),
+            others=[a for j, a in ctx.near(i) if j != i],
+            settlement_named=bool(_SETTLEMENT_WORD.search(span.text)) or span.trigger in (
+                "village", "town", "city"),
+            war_countries=not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU"))
+
+
 def _is_country(p: Place) -> bool:
     return p.feature_code in ("PCLI", "PCL", "PCLD")
 
@@ -557,7 +581,8 @@ class Resolver:
         big = _big_cities(cands)
         theatre = self.theatre if not big else {}
         unit_first = not any(c.match == "exact" for c in big)
-        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first)
+        frame = _Frame.of(i, span, ctx, local)
+        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first, frame)
                   for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
@@ -570,7 +595,8 @@ class Resolver:
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
                focus: tuple[float, Place | None] | None = None,
                city_named: bool = False, theatre: dict[str, float] | None = None,
-               unit_first: bool = False) -> Scored:
+               unit_first: bool = False, frame: _Frame | None = None) -> Scored:
+        frame = frame or _Frame.of(i, span, ctx, local)
         p = c.place
         is_admin = p.is_admin
         total, reasons, fits = c.score, [], True
@@ -600,21 +626,20 @@ class Resolver:
             elif p.admin2:
                 total -= 0.2
         # article context
-        if ctx.countries:
-            share = ctx.countries.get(p.country, 0) / sum(ctx.countries.values())
+        if frame.countries_total is not None:
+            share = ctx.countries.get(p.country, 0) / frame.countries_total
             total += 0.3 * share - 0.1
             if share >= 0.3 and not reasons:
                 reasons.append(f"{p.country} {ctx.origin}")
-        in_named_admin1 = bool(p.admin1_code) and any(
-            p.admin1_code == a.admin1_code for a in ctx.admin1)
+        in_named_admin1 = bool(p.admin1_code) and p.admin1_code in frame.named_admin1
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
-        if p.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
+        if p.admin2 and ctx.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3)
+                                           for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
-        centre = local[3] if len(local) > 3 and local[3] else (
-            ctx.district_centres[0] if ctx.district_centres else None)
+        centre = frame.centre
         if centre is not None and not is_admin:
             km = haversine_km(p.lat, p.lon, centre.lat, centre.lon)
             if km <= DISTRICT_RADIUS_KM:
@@ -626,8 +651,7 @@ class Resolver:
         dist, anchor = focus if focus is not None else ctx.focus_distance(p, i)
         weight = 1.0 if c.score >= 0.95 else 0.5  # a transliteration guess gains less
         inside = [] if not is_admin or _is_country(p) or city_named else [
-            a for j, a in ctx.near(i) if j != i and _contains(p, a)
-            and core_name(a.name) != core_name(p.name)]
+            a for a in frame.others if _contains(p, a) and core_name(a.name) != core_name(p.name)]
         if inside:
             total += 0.4 * weight  # the region contains co-mentioned places
             reasons.append(f"contains the co-mentioned {inside[0].name}")
@@ -642,15 +666,14 @@ class Resolver:
         if trigger == "city" and 0 < p.population < 10_000:
             total -= 0.1
         if is_admin and span.kind == "place" and not _is_country(p):
-            total -= 0.2 if _SETTLEMENT_WORD.search(span.text) or trigger in (
-                "village", "town", "city") else 0.03  # "Ilovaysk Town" is no hromada
+            total -= 0.2 if frame.settlement_named else 0.03  # "Ilovaysk Town" is no hromada
         if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000 or (
                 p.population >= _WAR_ZONE_CITY and p.admin1_code in self.theatre):
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
         theatre = theatre.get(p.admin1_code, 0.0) if theatre and not is_admin else 0.0
-        if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
+        if theatre and frame.war_countries:
             total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
         if c.match == "fuzzy" and not (
