@@ -13,9 +13,12 @@ are kept but marked as metonymy (the government/an actor, not a location).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import Span
@@ -54,6 +57,8 @@ class Token:
     is_capitalised: bool = False  # text[:1].isupper(), computed once by tokenise
 
 
+_TEXT, _SENTENCE, _IS_CAPITALISED = (attrgetter(f) for f in ("text", "sentence", "is_capitalised"))
+_FIRST = itemgetter(0)
 _AFTER_OPENER = re.compile(f"[{''.join(_OPENERS)}]\\s*")  # ends where a word after one starts
 _POSSESSIVE_END = re.compile(r"['’]s\b")  # ends where a word's possessive 's ends
 
@@ -117,9 +122,9 @@ def _may_precede_a_place(tok: Token) -> bool:
 
 def _title_case_sentences(tokens: list[Token]) -> set[int]:
     """Sentences written in Title Case (headlines), where every word is capitalised."""
-    alphabetic = [t for t in tokens if t.text[0].isalpha()]
-    words = Counter(t.sentence for t in alphabetic)
-    capitalised = Counter(t.sentence for t in alphabetic if t.is_capitalised)
+    alphabetic = list(compress(tokens, map(str.isalpha, map(_FIRST, map(_TEXT, tokens)))))
+    words = Counter(map(_SENTENCE, alphabetic))
+    capitalised = Counter(map(_SENTENCE, compress(alphabetic, map(_IS_CAPITALISED, alphabetic))))
     return {s for s, n in words.items() if n >= 4 and capitalised[s] >= 0.6 * n}
 
 
@@ -194,12 +199,15 @@ class Recogniser:
         title_case = _title_case_sentences(tokens)
         spans = self._datelines(text)
         taken = {(s.start, s.end) for s in spans}
-        i = 0
+        # only a capitalised word starts a name: go from one to the next
+        capitalised = list(compress(range(len(tokens)), map(_IS_CAPITALISED, tokens)))
+        i = k = 0
         list_trigger = ""  # trigger carried along a list "A, B, and C"
         last_span_end = -1
-        while i < len(tokens):
+        while (k := bisect_left(capitalised, i, k)) < len(capitalised):
+            i = capitalised[k]
             tok = tokens[i]
-            if not tok.is_capitalised or not self._can_start(tok):
+            if not self._can_start(tok):
                 i += 1
                 continue
             run_end = self._run_end(tokens, i, text)
