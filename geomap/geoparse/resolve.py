@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -144,28 +144,26 @@ class Scored:
                       self.needs_review)
 
 
-@dataclass
 class _Frame:
     """What scoring one mention's candidates reads from the text, worked out once."""
 
-    countries_total: float | None  # the weights of the named countries, if any
-    named_admin1: frozenset  # codes of the regions named in the text
-    centre: Place | None  # the named district's centre town
-    others: list[Place]  # the co-mentioned places near the mention
-    settlement_named: bool  # "Ilovaysk Town", "village of X": a settlement, no unit
-    war_countries: bool  # no country named, or the first is Ukraine or Russia
+    def __init__(self, i: int, span: Span, ctx: Context, local):
+        self.countries_total = sum(ctx.countries.values()) if ctx.countries else None
+        self.named_admin1 = frozenset(a.admin1_code for a in ctx.admin1)  # the named regions
+        self.centre = local[3] if len(local) > 3 and local[3] else (  # the district's town
+            ctx.district_centres[0] if ctx.district_centres else None)
+        # "Ilovaysk Town", "village of X": a settlement, no unit
+        self.settlement_named = bool(_SETTLEMENT_WORD.search(span.text)) or span.trigger in (
+            "village", "town", "city")
+        # no country named, or the first is Ukraine or Russia
+        self.war_countries = not ctx.countries or ctx.countries.most_common(1)[0][0] in (
+            "UA", "RU")
+        self._i, self._ctx = i, ctx
 
-    @staticmethod
-    def of(i: int, span: Span, ctx: Context, local) -> _Frame:
-        return _Frame(
-            countries_total=sum(ctx.countries.values()) if ctx.countries else None,
-            named_admin1=frozenset(a.admin1_code for a in ctx.admin1),
-            centre=local[3] if len(local) > 3 and local[3] else (
-                ctx.district_centres[0] if ctx.district_centres else None),
-            others=[a for j, a in ctx.near(i) if j != i],
-            settlement_named=bool(_SETTLEMENT_WORD.search(span.text)) or span.trigger in (
-                "village", "town", "city"),
-            war_countries=not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU"))
+    @cached_property
+    def others(self) -> list[Place]:
+        """The co-mentioned places near the mention (read for unit candidates only)."""
+        return [a for j, a in self._ctx.near(self._i) if j != self._i]
 
 
 def _is_country(p: Place) -> bool:
@@ -581,7 +579,7 @@ class Resolver:
         big = _big_cities(cands)
         theatre = self.theatre if not big else {}
         unit_first = not any(c.match == "exact" for c in big)
-        frame = _Frame.of(i, span, ctx, local)
+        frame = _Frame(i, span, ctx, local)
         scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first, frame)
                   for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
@@ -596,7 +594,7 @@ class Resolver:
                focus: tuple[float, Place | None] | None = None,
                city_named: bool = False, theatre: dict[str, float] | None = None,
                unit_first: bool = False, frame: _Frame | None = None) -> Scored:
-        frame = frame or _Frame.of(i, span, ctx, local)
+        frame = frame or _Frame(i, span, ctx, local)
         p = c.place
         is_admin = p.is_admin
         total, reasons, fits = c.score, [], True
