@@ -2,6 +2,9 @@
 
 * ``haversine_km`` — the great-circle distance used for ranking and for "the same place
   within N km" decisions (scalars, or numpy arrays);
+* ``nearest_km`` — for each of some points, the haversine distance to the nearest of
+  others and its index (what ``haversine_km``'s matrix and ``argmin`` give, without numpy
+  for the few-point sets of one text);
 * ``distance_m`` / ``distance_km`` — WGS84 geodesic distances (``pyproj.Geod``), vectorised,
   NaN in → NaN out: the figure shown or filtered on;
 * ``destination`` and ``line_lengths_m`` — the geodesic direct problem and path lengths;
@@ -20,6 +23,9 @@ from functools import lru_cache
 
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 WGS84 = "EPSG:4326"
+_RADIANS = math.pi / 180.0  # math.radians and numpy.radians multiply by this
+_DIAMETER_KM = EARTH_KM * 2
+_NUMPY_PAIRS = 400  # from this many point pairs on, one numpy matrix is the faster way
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -27,8 +33,10 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
     Scalars give a float; arrays (broadcast against each other) give an array.
     """
-    if isinstance(lat1, float | int) and isinstance(lat2, float | int) \
-            and isinstance(lon1, float | int) and isinstance(lon2, float | int):
+    if type(lat1) is float and type(lat2) is float and type(lon1) is float \
+            and type(lon2) is float or isinstance(lat1, float | int) \
+            and isinstance(lat2, float | int) and isinstance(lon1, float | int) \
+            and isinstance(lon2, float | int):
         p1, p2 = math.radians(lat1), math.radians(lat2)
         dp, dl = p2 - p1, math.radians(lon2 - lon1)
         a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
@@ -39,6 +47,58 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dp, dl = p2 - p1, np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return EARTH_KM * 2 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def nearest_km(points: list[tuple[float, float]], others: list[tuple[float, float]],
+               skip: list[set[int] | None] | None = None) -> list[tuple[float, int]]:
+    """For each (lat, lon) of ``points``, (km, index) of the nearest of ``others``.
+
+    Exactly what ``haversine_km``'s points x others matrix and ``argmin(axis=1)`` give
+    (the same floats; the first index on ties): ``skip[r]`` holds the indexes of
+    ``others`` that do not count for point r (they count as infinitely far, so a point
+    with none left gets ``(inf, 0)``).  Few pairs are computed with ``math`` (numpy's
+    per-call cost dominates there), many with one numpy matrix.
+    """
+    if not points:
+        return []
+    if not others:
+        raise ValueError("nearest_km needs at least one other point")
+    coords = (*points, *others)
+    if len(points) * len(others) >= _NUMPY_PAIRS or not all(
+            math.isfinite(lat) and math.isfinite(lon) for lat, lon in coords):
+        return _nearest_numpy(points, others, skip)
+    sin, asin, sqrt, cos = math.sin, math.asin, math.sqrt, math.cos
+    columns = [(lat * _RADIANS, cos(lat * _RADIANS), lon) for lat, lon in others]
+    out = []
+    for r, (lat, lon) in enumerate(points):
+        p1 = lat * _RADIANS
+        c1 = cos(p1)
+        gone = skip[r] if skip else None
+        best, best_k = math.inf, 0
+        for k, (p2, c2, lon2) in enumerate(columns):
+            if gone and k in gone:
+                continue
+            s = sin((p2 - p1) / 2)
+            t = sin((lon2 - lon) * _RADIANS / 2)
+            a = s * s + c1 * c2 * (t * t)
+            km = _DIAMETER_KM * asin(sqrt(a if a < 1.0 else 1.0))
+            if km < best:
+                best, best_k = km, k
+        out.append((best, best_k))
+    return out
+
+
+def _nearest_numpy(points, others, skip) -> list[tuple[float, int]]:
+    import numpy as np
+
+    lat1, lon1 = np.array(points, float).T
+    lat2, lon2 = np.array(others, float).T
+    km = haversine_km(lat1[:, None], lon1[:, None], lat2[None, :], lon2[None, :])
+    for r, gone in enumerate(skip or ()):
+        if gone:
+            km[r, list(gone)] = np.inf
+    best = km.argmin(axis=1)
+    return list(zip(km[np.arange(len(points)), best].tolist(), best.tolist(), strict=True))
 
 
 @lru_cache(maxsize=1)

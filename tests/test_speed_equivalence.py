@@ -137,7 +137,8 @@ def test_tokens_carry_what_their_text_says(seed_text):
     from geomap.geoparse.recognise import _OPENERS, tokenise
 
     definition = re.compile(_SENTENCE_END_BY_DEFINITION)
-    text = seed_text + '\nOfficials said: "Kharkiv’s mayor met U.S. envoys." Sumy\'s governor'
+    text = seed_text + '\nOfficials said: "Kharkiv’s mayor met U.S. envoys." Sumy\'s governor' \
+        + " it's-a x''s U.S.-led ‘Izium’s: ::  Kupiansk’s\n\nA.B. “Lyman”.\nB's"
     boundaries = [m.end() for m in definition.finditer(text)]
     tokens = tokenise(text)
     assert len(tokens) > 300
@@ -230,3 +231,32 @@ def test_near_miss_spellings_are_found_as_a_scan_of_the_area_finds_them(gazettee
         assert looked_up == scanned, key
         found[key] = {other for _, other, _ in scanned}
     assert "vorobzha" in found["vorozhba"]
+
+
+def test_nearest_km_is_the_haversine_matrix_argmin(gazetteer):
+    import numpy as np
+
+    from geomap.geodesy import _NUMPY_PAIRS, nearest_km
+
+    found = gazetteer.within_ids(51.2, 35.27, 40.0)  # around Sudzha: real village points
+    places = [gazetteer.get_rid(rid) for rid, _ in found]
+    coords = [(p.lat, p.lon) for p in places]
+    assert len(coords) > 60
+    coords += coords[:3]  # the same point twice: ties go to the first index
+    for rows, cols in ((coords[:1], coords[1:2]), (coords[:12], coords[12:20]),
+                       (coords[:5], coords[-40:]), (coords[:30], coords[30:])):
+        km = haversine_km(np.array(rows)[:, :1], np.array(rows)[:, 1:],
+                          np.array(cols)[:, 0][None, :], np.array(cols)[:, 1][None, :])
+        skip = [{k for k in range(len(cols)) if (r + k) % 3 == 0} or None
+                for r in range(len(rows))]
+        skip[0] = set(range(len(cols)))  # nothing left: infinitely far, index 0
+        masked = km.copy()
+        for r, gone in enumerate(skip):
+            masked[r, list(gone or ())] = np.inf
+        for matrix, skips in ((km, None), (masked, skip)):
+            best = matrix.argmin(axis=1)
+            want = [(float(matrix[r, b]), int(b)) for r, b in enumerate(best)]
+            assert nearest_km(rows, cols, skips) == want  # the same floats, not just close
+    assert len(coords[:30]) * len(coords[30:]) >= _NUMPY_PAIRS > 12 * 8  # both ways ran
+    assert nearest_km(coords[:2], [coords[0], coords[0]]) == \
+        [(0.0, 0), (nearest_km(coords[1:2], coords[:1])[0][0], 0)]

@@ -13,14 +13,19 @@ are kept but marked as metonymy (the government/an actor, not a location).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 from geomap.geoparse import lexicon as lx
 from geomap.geoparse.mention import LIST_GAP, Span, list_start
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*", re.UNICODE)
+# "U.S.", or a word with its hyphenated and apostrophe parts (possessive quantifiers: the
+# same matches as the plain ones, nothing after a part can take a character back)
+_TOKEN = re.compile(r"[A-Z]\.(?:[A-Z]\.)++|\w++(?:[-‐]\w++)*+(?:['’]\w++(?:-\w++)*+)*+")
 # The one sentence boundary of geoparsing (the NER numbers sentences with it too): a
 # match's end is where a sentence starts (the end mark is matched, not looked behind for:
 # the scan then skips ahead to candidate characters instead of testing every position).
@@ -51,36 +56,39 @@ class Token:
     is_capitalised: bool = False  # text[:1].isupper(), computed once by tokenise
 
 
+_TEXT, _SENTENCE, _IS_CAPITALISED = (attrgetter(f) for f in ("text", "sentence", "is_capitalised"))
+_FIRST = itemgetter(0)
+_AFTER_OPENER = re.compile(f"[{''.join(_OPENERS)}]\\s*")  # ends where a word after one starts
+_POSSESSIVE_END = re.compile(r"['’]s\b")  # ends where a word's possessive 's ends
+
+
 def tokenise(text: str) -> list[Token]:
-    """Word tokens with offsets, sentence numbers and possessive 's split off."""
-    boundaries = [m.end() for m in SENTENCE_END.finditer(text)]
-    boundaries.append(len(text) + 1)  # sentinel: no token starts past the text
+    """Word tokens with offsets, sentence numbers and possessive 's split off.
+
+    A sentence's first word is sentence-initial, and so is a word after an opening quote
+    or a colon (``_OPENERS``); no token spans a sentence boundary (one ends after a space).
+    """
+    bounds = [0, *(m.end() for m in SENTENCE_END.finditer(text)), len(text)]
+    after_opener = {m.end() for m in _AFTER_OPENER.finditer(text)}
+    possessive_ends = {m.end() for m in _POSSESSIVE_END.finditer(text)}
     tokens: list[Token] = []
     append = tokens.append
-    sentence = 0
-    next_boundary = boundaries[0]
-    previous_end = -1  # none yet: the first token is sentence-initial
-    # a token ends in a word character (see _TOKEN): only "'s" can be split off
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        if next_boundary <= start or previous_end < 0:
-            while next_boundary <= start:
-                sentence += 1
-                next_boundary = boundaries[sentence]
-            initial = True
-        elif start - previous_end == 1 and text[previous_end] == " ":
-            initial = False  # the common case: one space between words
-        else:  # after an opening quote or a colon a capital is sentence-initial
-            initial = text[previous_end:start].rstrip()[-1:] in _OPENERS
-        word = m.group()
-        if end - start > 2 and word[-1] == "s" and word[-2] in "'’":
-            word = word[:-2]
-            append(Token(word, start, end - 2, sentence, initial, True, len(tokens),
-                         word.lower(), word[0].isupper()))
-        else:
-            append(Token(word, start, end, sentence, initial, False, len(tokens),
-                         word.lower(), word[0].isupper()))
-        previous_end = end
+    idx = 0
+    for sentence in range(len(bounds) - 1):
+        first = idx
+        for m in _TOKEN.finditer(text, bounds[sentence], bounds[sentence + 1]):
+            start, end = m.span()
+            if end in possessive_ends and end - start > 2:
+                word = m.group()[:-2]
+                append(Token(word, start, end - 2, sentence, start in after_opener, True, idx,
+                             word.lower(), word[0].isupper()))
+            else:
+                word = m.group()
+                append(Token(word, start, end, sentence, start in after_opener, False, idx,
+                             word.lower(), word[0].isupper()))
+            idx += 1
+        if idx > first:
+            tokens[first].sentence_initial = True
     return tokens
 
 
@@ -145,9 +153,9 @@ def _may_precede_a_place(tok: Token) -> bool:
 
 def _title_case_sentences(tokens: list[Token]) -> set[int]:
     """Sentences written in Title Case (headlines), where every word is capitalised."""
-    alphabetic = [t for t in tokens if t.text[0].isalpha()]
-    words = Counter(t.sentence for t in alphabetic)
-    capitalised = Counter(t.sentence for t in alphabetic if t.is_capitalised)
+    alphabetic = list(compress(tokens, map(str.isalpha, map(_FIRST, map(_TEXT, tokens)))))
+    words = Counter(map(_SENTENCE, alphabetic))
+    capitalised = Counter(map(_SENTENCE, compress(alphabetic, map(_IS_CAPITALISED, alphabetic))))
     return {s for s, n in words.items() if n >= 4 and capitalised[s] >= 0.6 * n}
 
 
@@ -237,12 +245,15 @@ class Recogniser:
         title_case = _title_case_sentences(tokens)
         spans = self._datelines(text)
         taken = {(s.start, s.end) for s in spans}
-        i = 0
+        # only a capitalised word starts a name: go from one to the next
+        capitalised = list(compress(range(len(tokens)), map(_IS_CAPITALISED, tokens)))
+        i = k = 0
         list_trigger = ""  # trigger carried along a list "A, B, and C"
         last_span_end = -1
-        while i < len(tokens):
+        while (k := bisect_left(capitalised, i, k)) < len(capitalised):
+            i = capitalised[k]
             tok = tokens[i]
-            if not tok.is_capitalised or not self._can_start(tok):
+            if not self._can_start(tok):
                 i += 1
                 continue
             run_end = self._run_end(tokens, i, text)

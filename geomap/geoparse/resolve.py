@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -34,7 +34,7 @@ from geomap.gazetteer import Gazetteer, admin_matches
 from geomap.gazetteer.normalize import core_name, has_cyrillic, loose_key, stem_key, strict_key
 from geomap.gazetteer.record import Candidate, Place
 from geomap.gazetteer.translit import consonant_skeleton
-from geomap.geodesy import haversine_km
+from geomap.geodesy import haversine_km, nearest_km
 from geomap.geoparse.lexicon import (
     ABBREVIATIONS,
     ADMIN_TYPE_WORDS,
@@ -120,20 +120,16 @@ class Context:
 
     def focus_distances(self, places: list[Place], exclude: int) -> list[tuple[float, Place | None]]:
         """``focus_distance`` for many candidates at once (one vectorised haversine)."""
-        anchors = [(i, a) for i, a in self.near(exclude) if i != exclude]
+        anchors = [a for i, a in self.near(exclude) if i != exclude]
         if not anchors or not places:
             return [(math.inf, None)] * len(places)
-        km = _distance_matrix(places, [a for _, a in anchors])
-        columns: dict[str, list[int]] = {}  # anchor core name → its columns
-        for k, (_, a) in enumerate(anchors):
-            columns.setdefault(core_name(a.name), []).append(k)
-        for r, p in enumerate(places):
-            own = columns.get(core_name(p.name))
-            if own:
-                km[r, own] = np.inf  # a name is no evidence for itself
-        rows = km.tolist()
-        nearest = [(row[b], b) for row, b in zip(rows, km.argmin(axis=1).tolist(), strict=True)]
-        return [(d, anchors[b][1]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
+        columns: dict[str, set[int]] = {}  # anchor core name → its columns
+        for k, a in enumerate(anchors):
+            columns.setdefault(core_name(a.name), set()).add(k)
+        own = [columns.get(core_name(p.name)) for p in places]  # a name is no evidence for itself
+        nearest = nearest_km([(p.lat, p.lon) for p in places], [(a.lat, a.lon) for a in anchors],
+                             own)
+        return [(d, anchors[b]) if math.isfinite(d) else (math.inf, None) for d, b in nearest]
 
 
 @dataclass
@@ -148,6 +144,28 @@ class Scored:
     def copy(self) -> Scored:
         return Scored(self.candidate, self.total, self.fits, list(self.reasons), self.confidence,
                       self.needs_review)
+
+
+class _Frame:
+    """What scoring one mention's candidates reads from the text, worked out once."""
+
+    def __init__(self, i: int, span: Span, ctx: Context, local):
+        self.countries_total = sum(ctx.countries.values()) if ctx.countries else None
+        self.named_admin1 = frozenset(a.admin1_code for a in ctx.admin1)  # the named regions
+        self.centre = local[3] if len(local) > 3 and local[3] else (  # the district's town
+            ctx.district_centres[0] if ctx.district_centres else None)
+        # "Ilovaysk Town", "village of X": a settlement, no unit
+        self.settlement_named = bool(_SETTLEMENT_WORD.search(span.text)) or span.trigger in (
+            "village", "town", "city")
+        # no country named, or the first is Ukraine or Russia
+        self.war_countries = not ctx.countries or ctx.countries.most_common(1)[0][0] in (
+            "UA", "RU")
+        self._i, self._ctx = i, ctx
+
+    @cached_property
+    def others(self) -> list[Place]:
+        """The co-mentioned places near the mention (read for unit candidates only)."""
+        return [a for j, a in self._ctx.near(self._i) if j != self._i]
 
 
 def _is_country(p: Place) -> bool:
@@ -576,7 +594,8 @@ class Resolver:
         big = _big_cities(cands)
         theatre = self.theatre if not big else {}
         unit_first = not any(c.match == "exact" for c in big)
-        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first)
+        frame = _Frame(i, span, ctx, local)
+        scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first, frame)
                   for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
             for s in scored:  # a spelling guess must not beat the name as written
@@ -589,7 +608,8 @@ class Resolver:
     def _score(self, i: int, span: Span, c: Candidate, ctx: Context, local,
                focus: tuple[float, Place | None] | None = None,
                city_named: bool = False, theatre: dict[str, float] | None = None,
-               unit_first: bool = False) -> Scored:
+               unit_first: bool = False, frame: _Frame | None = None) -> Scored:
+        frame = frame or _Frame(i, span, ctx, local)
         p = c.place
         is_admin = p.is_admin
         total, reasons, fits = c.score, [], True
@@ -619,24 +639,23 @@ class Resolver:
             elif p.admin2:
                 total -= 0.2
         # article context
-        if ctx.countries:
-            share = ctx.countries.get(p.country, 0) / sum(ctx.countries.values())
+        if frame.countries_total is not None:
+            share = ctx.countries.get(p.country, 0) / frame.countries_total
             total += 0.3 * share - 0.1
             if share >= 0.3 and not reasons:
                 reasons.append(f"{p.country} {ctx.origin}")
-        in_named_admin1 = bool(p.admin1_code) and any(
-            p.admin1_code == a.admin1_code for a in ctx.admin1)
+        in_named_admin1 = bool(p.admin1_code) and p.admin1_code in frame.named_admin1
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
         elif not ctx.admin1 and p.admin1_code and p.admin1_code in ctx.implied.values() \
                 and ctx.implied.get(i) is None:
             total += 0.2  # the one region another name of the text has
-        if p.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3) for a in ctx.admin2):
+        if p.admin2 and ctx.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3)
+                                           for a in ctx.admin2):
             total += 0.2
             reasons.insert(0, f"{p.admin2} {ctx.origin}")
-        centre = local[3] if len(local) > 3 and local[3] else (
-            ctx.district_centres[0] if ctx.district_centres else None)
+        centre = frame.centre
         if centre is not None and not is_admin:
             km = haversine_km(p.lat, p.lon, centre.lat, centre.lon)
             if km <= DISTRICT_RADIUS_KM:
@@ -651,8 +670,7 @@ class Resolver:
         weight = 1.0 if c.score >= 0.95 or c.match == "loose" and p.country in (
             "UA", "RU") else 0.5
         inside = [] if not is_admin or _is_country(p) or city_named else [
-            a for j, a in ctx.near(i) if j != i and _contains(p, a)
-            and core_name(a.name) != core_name(p.name)]
+            a for a in frame.others if _contains(p, a) and core_name(a.name) != core_name(p.name)]
         if inside:
             total += 0.4 * weight  # the region contains co-mentioned places
             reasons.append(f"contains the co-mentioned {inside[0].name}")
@@ -667,15 +685,14 @@ class Resolver:
         if trigger == "city" and 0 < p.population < 10_000:
             total -= 0.1
         if is_admin and span.kind == "place" and not _is_country(p):
-            total -= 0.2 if _SETTLEMENT_WORD.search(span.text) or trigger in (
-                "village", "town", "city") else 0.03  # "Ilovaysk Town" is no hromada
+            total -= 0.2 if frame.settlement_named else 0.03  # "Ilovaysk Town" is no hromada
         if p.feature_code in ("PPLC", "PCLI") or p.population >= 1_000_000 or (
                 p.population >= _WAR_ZONE_CITY and p.admin1_code in self.theatre):
             total += 0.08  # capitals and big cities are what a bare name usually means
         if p.located_by == "hromada-centroid":
             total -= 0.03
         theatre = theatre.get(p.admin1_code, 0.0) if theatre and not is_admin else 0.0
-        if theatre and (not ctx.countries or ctx.countries.most_common(1)[0][0] in ("UA", "RU")):
+        if theatre and frame.war_countries:
             total += theatre
         # a typo-level (fuzzy) match needs corroboration from context
         if c.match == "fuzzy" and not (
@@ -1094,10 +1111,9 @@ def _distance_matrix(places: list[Place], others: list[Place]) -> np.ndarray:
 
 
 def _nearest(places: list[Place], others: list[Place]) -> list[tuple[float, Place | None]]:
-    """Distance (km) from each place to the nearest of ``others`` of another name."""
-    km = _distance_matrix(places, others)
-    best = km.argmin(axis=1)
-    return [(float(km[r, b]), others[b]) for r, b in enumerate(best)]
+    """Distance (km) from each place to the nearest of ``others``, and that place."""
+    return [(km, others[b]) for km, b in nearest_km([(p.lat, p.lon) for p in places],
+                                                    [(o.lat, o.lon) for o in others])]
 
 
 def _co_mentioned(i: int, span: Span, ctx: Context) -> list[Place]:
