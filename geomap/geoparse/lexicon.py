@@ -105,11 +105,14 @@ LOWER_CASE_FACILITIES = frozenset({
 })
 # Facility words that make a facility even in lower case ("near Donetsk airport", GED's way).
 AIRFIELD_WORDS = {"airport", "aiport", "airfield", "airbase", "aerodrome"}  # "aiport": GED writes it
-# Nouns after a town's name that make it a front sector ("the Kupiansk direction").
 # Words after a name that make it a natural feature ("the Dnipro river"): no settlement.
 NATURAL_FEATURE_WORDS = {"river", "lake", "sea", "gulf", "bay", "spit", "strait", "estuary",
                          "mountains", "forest", "canal", "creek"}
+# Nouns after a town's name that make it a front sector ("the Kupiansk direction"), and
+# their plurals after a list ("the Kupiansk and Lyman directions").
 FRONT_SECTOR_WORDS = {"direction", "axis", "sector", "front", "salient", "bridgehead"}
+PLURAL_FRONT_SECTOR_WORDS = {"directions": "direction", "axes": "axis", "sectors": "sector",
+                             "fronts": "front", "salients": "salient"}
 # Auxiliaries after which a participle keeps a name a location ("Kharkiv was shelled").
 AUXILIARIES = {"is", "was", "were", "are", "has", "have", "had", "will", "would"}
 

@@ -41,6 +41,7 @@ from geomap.geoparse.lexicon import (
     AIRFIELD_WORDS,
     PLACE_NOUNS_AFTER_DEMONYM,
     PLURAL_ADMIN_TYPE_WORDS,
+    PLURAL_FRONT_SECTOR_WORDS,
 )
 from geomap.geoparse.mention import PlaceMention, Span, list_start
 
@@ -235,7 +236,7 @@ class Resolver:
                 # "the Kupiansk and Lyman directions": each name of the list is a sector
                 for k in range(first, i + 1):
                     if spans[k].kind == "place":
-                        ctx.front_sectors[k] = _FRONT_SECTOR_SINGULAR[sector.group(1).lower()]
+                        ctx.front_sectors[k] = PLURAL_FRONT_SECTOR_WORDS[sector.group(1).lower()]
         self._bare_region_names(spans, cands, chosen, ctx, text)
         ctx.implied = _implied_regions(spans, cands, self.theatre)
         regions = list(dict.fromkeys([*(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
@@ -1150,9 +1151,7 @@ _FRONT_SECTOR = re.compile(r"^\s+(direction|axis|sector|front|salient|bridgehead
 # counts 66,000 people in Kherson since 2022)
 _CITY_WITH_DISTRICTS = 50_000
 _CITY_DISTRICT = 10_000  # a city district's people (a village named like it has fewer)
-_FRONT_SECTOR_SINGULAR = {"directions": "direction", "axes": "axis", "sectors": "sector",
-                          "fronts": "front", "salients": "salient"}
-_FRONT_SECTORS = re.compile(rf"^\s+({'|'.join(_FRONT_SECTOR_SINGULAR)})\b", re.IGNORECASE)
+_FRONT_SECTORS = re.compile(rf"^\s+({'|'.join(PLURAL_FRONT_SECTOR_WORDS)})\b", re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^(?:'s|’s)\s+$")
 _RAION_WORD = re.compile(r"\b(?:district|raion|rayon|region)\b", re.IGNORECASE)
 _SETTLEMENT_WORD = re.compile(rf"\b{_SETTLEMENT_NOUN}\b", re.IGNORECASE)
