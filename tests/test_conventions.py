@@ -595,3 +595,60 @@ def test_ukrainian_names_of_russian_border_villages():
                         "Kursk Oblast.")
     assert _by_text(mentions, "Mala Loknia").place.name == "Malaya Loknya"
     assert _by_text(mentions, "Velyke Soldatske").place.name == "Bol’shoye Soldatskoye"
+
+
+@pytest.mark.parametrize("text", [
+    "Russian troops shelled Nikopol across the Dnipro from the Zaporizhzhia nuclear power plant.",
+    "Shelling from across the Dnipro hit Kherson overnight.",
+])
+def test_the_river_after_the_is_no_city(text):
+    """'across the Dnipro' is the river (was Dnipro city, which then pulled 'Zaporizhzhia'
+    to a village of that name 36 km from it)."""
+    mentions = geoparse(text)
+    river = _by_text(mentions, "Dnipro")
+    assert river.kind == "natural" and river.place is None
+    for m in mentions:
+        if m.place is not None and m.text != "Dnipro":
+            assert m.place.admin1 != "Dnipropetrovsk Oblast" or m.text == "Nikopol", m.text
+
+
+def test_a_town_named_like_a_river_stays_the_town():
+    for text in ("A missile hit Dnipro on Monday.", "The Dnipro city council said six died."):
+        m = _by_text(geoparse(text), "Dnipro")
+        assert m.place is not None and m.place.name == "Dnipro" and m.precision == 1, text
+
+
+@pytest.mark.parametrize(("text", "name", "oblast"), [
+    ("The Sumy Regional Military Administration reported 98 explosions.", "Sumy", "Sumy Oblast"),
+    ("The Kharkiv Regional Council said two people were wounded.", "Kharkiv", "Kharkiv Oblast"),
+])
+def test_a_regional_body_speaks_for_the_region_not_a_facility_in_the_city(text, name, oblast):
+    m = _by_text(geoparse(text), name)
+    assert m.place.feature_code == "ADM1" and m.place.name == oblast, m.reason
+    assert "speaks of the region" in m.reason
+
+
+def test_a_regional_hospital_is_still_a_facility_in_its_city():
+    m = _by_text(geoparse("The wounded were taken to the Kursk Regional Hospital."),
+                 "Kursk Regional Hospital")
+    assert m.kind == "facility" and m.place.name == "Kursk"
+
+
+@pytest.mark.parametrize("text", [
+    # the Sumy Regional Military Administration's daily report, as English media quote it
+    "The Sumy Regional Military Administration reported 98 explosions in the Khotin, "
+    "Yunakivka, Myropillia, Krasnopillia and Velyka Pysarivka hromadas.",
+    "Russian forces shelled the Khotin hromada of Sumy Oblast.",
+    "Shelling hit the Khotin hromada.",
+])
+def test_a_hromada_with_a_namesake_follows_the_text(text):
+    """Sumy's Khotinska hromada (Khotin) against Chernivtsi's Khotynska (Khotyn, 540 km
+    away): the oblast named, the other hromadas of the list, and the spelling decide."""
+    m = _by_text(geoparse(text), next(n for n in ("Khotin hromada", "Khotin") if n in text))
+    assert m.place.name == "Khotinska hromada" and m.place.admin1 == "Sumy Oblast", m.reason
+
+
+def test_a_named_oblast_decides_between_namesake_districts():
+    m = _by_text(geoparse("The Pokrovsk district and the Kramatorsk district of Donetsk "
+                          "region were shelled."), "Pokrovsk district")
+    assert m.place.name == "Pokrovskyi Raion" and "Donetsk Oblast named in the text" in m.reason

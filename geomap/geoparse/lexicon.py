@@ -108,6 +108,19 @@ AIRFIELD_WORDS = {"airport", "aiport", "airfield", "airbase", "aerodrome"}  # "a
 # Words after a name that make it a natural feature ("the Dnipro river"): no settlement.
 NATURAL_FEATURE_WORDS = {"river", "lake", "sea", "gulf", "bay", "spit", "strait", "estuary",
                          "mountains", "forest", "canal", "creek"}
+# Rivers named like towns: after "the" ("across the Dnipro", "the Oskil's left bank") the
+# river, never the town (the gazetteer has no rivers: reported, not placed).
+RIVERS_NAMED_LIKE_TOWNS = {"dnipro", "dnieper", "dnepr", "desna", "seym", "seim", "psel",
+                           "vorskla", "oskil", "oskol", "donets", "siverskyi donets",
+                           "seversky donets", "inhulets", "dnister", "dniester", "irpin",
+                           "kalmius", "sula", "danube", "volga", "don"}
+# Nouns after a town's name that make the name attributive ("the Dnipro city council").
+TOWN_NOUNS = {"city", "mayor", "council", "residents", "officials", "authorities", "governor",
+              "administration", "police", "garrison", "suburbs", "outskirts", "centre", "center"}
+# Words after "Regional" that make "X Regional ..." the region's own body ("the Sumy Regional
+# Military Administration"), not a facility at the city.
+REGIONAL_BODY_WORDS = {"administration", "council", "governor", "government", "authorities",
+                       "duma", "head", "prosecutor's", "police", "department"}
 # Nouns after a town's name that make it a front sector ("the Kupiansk direction"), and
 # their plurals after a list ("the Kupiansk and Lyman directions").
 FRONT_SECTOR_WORDS = {"direction", "axis", "sector", "front", "salient", "bridgehead"}

@@ -206,6 +206,21 @@ def _facility_word(tokens: list[Token], j: int) -> bool:
         nxt.lower in lx.AIRFIELD_WORDS or tok.lower == "air" and nxt.lower == "base")
 
 
+def _regional_body(tokens: list[Token], j: int) -> bool:
+    """'Regional Military Administration', 'Regional Council': the region's own body after
+    its name, not a facility in the city."""
+    if j >= len(tokens) or tokens[j].lower != "regional":
+        return False
+    return any(t.lower in lx.REGIONAL_BODY_WORDS for t in tokens[j + 1:j + 4]
+               if t.sentence == tokens[j].sentence)
+
+
+def _after_the(tokens: list[Token], word: Token) -> bool:
+    """Is the word right after a 'the' of its sentence?"""
+    i = word.idx
+    return i > 0 and tokens[i - 1].lower == "the" and tokens[i - 1].sentence == word.sentence
+
+
 class Recogniser:
     """Gazetteer-driven place-name recogniser with trigger rules."""
 
@@ -441,6 +456,11 @@ class Recogniser:
                         kind="natural", trigger=nxt.lower, sentence=words[0].sentence)
         followed = nxt is not None and (nxt.lower in lx.ADMIN_TYPE_WORDS or nxt.lower in
                                         lx.FRONT_SECTOR_WORDS or _facility_word(tokens, last + 1))
+        if low in lx.RIVERS_NAMED_LIKE_TOWNS and not followed and _after_the(tokens, words[0]) \
+                and not (nxt is not None and nxt.lower in lx.TOWN_NOUNS):
+            # "across the Dnipro": the river ("in Dnipro" is the city)
+            return Span(phrase, words[0].start, words[-1].end, kind="natural", trigger="river",
+                        sentence=words[0].sentence)
         if len(words) == 1 and not trigger and not followed and not self.stands_alone(phrase):
             return None  # "Agency", "Brown": see stands_alone ("Sumy hromada" needs no check)
         if kind == "loose" and not trigger and (len(words) == 1 or words[0].sentence_initial):
@@ -476,7 +496,7 @@ class Recogniser:
         elif trigger.startswith("admin:"):
             kind, admin_hint = "admin", trigger[6:]
         elif nxt is not None and text[end:nxt.start].strip() == "" \
-                and _facility_word(tokens, last + 1):
+                and _facility_word(tokens, last + 1) and not _regional_body(tokens, last + 1):
             kind, place_name = "facility", text[start:end]
             j = last + 1
             while j < len(tokens) and _facility_word(tokens, j) \

@@ -42,6 +42,7 @@ from geomap.geoparse.lexicon import (
     PLACE_NOUNS_AFTER_DEMONYM,
     PLURAL_ADMIN_TYPE_WORDS,
     PLURAL_FRONT_SECTOR_WORDS,
+    REGIONAL_BODY_WORDS,
 )
 from geomap.geoparse.mention import PlaceMention, Span, list_start
 
@@ -194,6 +195,7 @@ class Resolver:
         cands = [self._candidates(s) for s in spans]
         ctx = Context(sentence_of={i: s.sentence for i, s in enumerate(spans)})
         chosen: list[Scored | None] = [None] * len(spans)
+        lower_units: list[int] = []  # districts and hromadas: read once the oblasts are known
         # pass 1: countries and named regions set the context
         for i, span in enumerate(spans):
             if span.kind == "adjectival":
@@ -217,14 +219,13 @@ class Resolver:
                     ctx.countries[best.place.country] += 1.0
                 chosen[i] = Scored(best, best.score, True, ["country named in the text"])
             elif span.kind == "admin":
-                scored = self._score_admin(span, cands[i], ctx)
-                if scored:
-                    chosen[i] = scored
-                    unit = ctx.units[i] = scored.candidate.place
-                    units = ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2
-                    if all(u.id != unit.id for u in units):  # "Kursk region" x 1,000: once
-                        units.append(unit)
-                    ctx.countries[unit.country] += 0.5
+                if _admin_level(span) != "ADM1":
+                    lower_units.append(i)  # after the oblasts the text names
+                    continue
+                self._choose_admin(i, span, cands[i], chosen, ctx)
+        for i in lower_units:
+            self._choose_admin(i, spans[i], cands[i], chosen, ctx)
+        self._units_by_their_list(spans, cands, chosen, ctx, lower_units)
         self._oblast_qualifiers(spans, cands, chosen, ctx, text)
         self._possessive_units(spans, cands, chosen, text)
         for i, span in enumerate(spans):
@@ -402,23 +403,71 @@ class Resolver:
         return max(towns, key=lambda p: p.population, default=None)
 
     # -- scoring -------------------------------------------------------------
-    def _score_admin(self, span: Span, cands: list[Candidate], ctx: Context) -> Scored | None:
+    def _choose_admin(self, i: int, span: Span, cands: list[Candidate],
+                      chosen: list[Scored | None], ctx: Context,
+                      list_regions: dict[str, float] | None = None) -> None:
+        """Read an administrative unit's mention; the unit then sets the context."""
+        scored = self._score_admin(span, cands, ctx, list_regions)
+        if not scored:
+            return
+        old = chosen[i].candidate.place if chosen[i] is not None else None
+        chosen[i] = scored
+        unit = ctx.units[i] = scored.candidate.place
+        units = ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2
+        if old is not None and old.id != unit.id and old in units:
+            units.remove(old)  # a unit read again from its list
+        if all(u.id != unit.id for u in units):  # "Kursk region" x 1,000: once
+            units.append(unit)
+        if old is None:
+            ctx.countries[unit.country] += 0.5
+
+    def _units_by_their_list(self, spans, cands, chosen, ctx: Context,
+                             lower_units: list[int]) -> None:
+        """Namesake districts or hromadas follow the oblast of the others the text names:
+        "the Khotin, Yunakivka and Krasnopillia hromadas" are all in Sumy Oblast."""
+        regions = Counter(chosen[i].candidate.place.admin1_code for i in lower_units
+                          if chosen[i] is not None and chosen[i].candidate.place.admin1_code)
+        if sum(regions.values()) < 2:
+            return
+        for i in lower_units:
+            if chosen[i] is None:
+                continue
+            own = chosen[i].candidate.place.admin1_code
+            others = {code: n - (code == own) for code, n in regions.items()}
+            total = sum(others.values())
+            if total and max(others.values()) > others.get(own, 0):
+                shares = {code: n / total for code, n in others.items() if n}
+                self._choose_admin(i, spans[i], cands[i], chosen, ctx, shares)
+
+    def _score_admin(self, span: Span, cands: list[Candidate], ctx: Context,
+                     list_regions: dict[str, float] | None = None) -> Scored | None:
         want = {"ADM1": ("ADM1",), "ADM2": ("ADM2",), "ADM3": ("ADM3",)}
 
-        level = ADMIN_TYPE_WORDS.get(span.admin_hint, "ADM1")
+        level = _admin_level(span)
+        named = {u.admin1_code: u.name for u in ctx.admin1 if u.admin1_code}
+        spelt = core_name(span.text)
         best = None
         for c in cands:
             p = c.place
             total = c.score + (0.2 if p.feature_code in want.get(level, ()) else 0.0)
             total += 0.1 * ctx.countries.get(p.country, 0)
+            reasons = [f"{span.text!r} names an administrative unit"]
             if not p.is_admin:
                 total -= 0.5
             elif span.admin_hint and span.admin_hint in p.name.lower():
                 total += 0.05  # "Kursk district" is Kursky District, not the city okrug Kursk
+            if len(cands) > 1 and spelt and core_name(p.name).startswith(spelt):
+                total += 0.03  # spelt as the text spells it: "Khotin" is Khotinska, not Khotynska
+            if level != "ADM1" and p.feature_code != "ADM1" and p.admin1_code in named:
+                total += 0.3  # "the Khotin hromada of Sumy Oblast"
+                reasons.append(f"{named[p.admin1_code]} named in the text")
+            elif list_regions and p.admin1_code in list_regions:
+                total += 0.2 * list_regions[p.admin1_code]
+                reasons.append(f"in {p.admin1}, like the other units the text names")
             # a "district" is never a region or country ("Sverdlovsk district, Luhansk region")
             fits = p.is_admin and not (level == "ADM2" and p.feature_code in ("ADM1", "PCLI"))
             if fits and (best is None or total > best.total):
-                best = Scored(c, total, fits, [f"{span.text!r} names an administrative unit"])
+                best = Scored(c, total, fits, reasons)
         return best if best and best.fits else None
 
     def _bare_region_names(self, spans, cands, chosen, ctx: Context, text: str) -> None:
@@ -1141,7 +1190,8 @@ _CITY_CUE_BEFORE = re.compile(r"\b(?:city|town|centre|center|downtown|mayor)\s+o
                               re.IGNORECASE)
 _REGION_CUE_AFTER = re.compile(
     r"^(?:(?:'s|’s)?\s*(?:regional\s+)?(?:governor|oblast administration|regional administration|"
-    r"military administration)|\s+(?:incursion|offensive|counteroffensive|counter-offensive|"
+    r"military administration)|\s+regional\s+(?:[\w'’-]+\s+){0,2}?(?:"
+    + "|".join(sorted(REGIONAL_BODY_WORDS)) + r")|\s+(?:incursion|offensive|counteroffensive|counter-offensive|"
     r"operation|salient|border area|borderlands))\b", re.IGNORECASE)
 _ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|oblast)\b(?!\s+of)",
                                re.IGNORECASE)
@@ -1164,6 +1214,12 @@ _FACILITY_IN = re.compile(rf"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+{_SETTLE
 _TWO_FORM_COUNTRIES = ("UA", "RU", "BY")  # names written in a Russian and a local form
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
+
+
+def _admin_level(span: Span) -> str:
+    """The level an admin mention's type word asks for ("X hromadas": ADM3); ADM1 if none."""
+    hint = PLURAL_ADMIN_TYPE_WORDS.get(span.admin_hint, span.admin_hint)
+    return ADMIN_TYPE_WORDS.get(hint, "ADM1")
 
 
 def _sentence_around(text: str, span: Span, reach: int = 300) -> str:
