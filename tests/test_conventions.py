@@ -569,6 +569,14 @@ def test_a_transliteration_in_a_sentence_naming_an_oblast_is_read(text, name, vi
     assert m.place.name == village and m.place.admin1 == "Kursk Oblast"
 
 
+def test_an_english_word_sounding_like_a_far_town_is_no_guess_in_an_oblast_sentence():
+    """'Shelling' sounds like Shillong (India); only records of the oblast countries make a
+    guess worth reading."""
+    mentions = geoparse("Shelling damaged a school in Krasnohrad, Kharkiv Oblast.")
+    assert "Shelling" not in [m.text for m in mentions]
+    assert _by_text(mentions, "Krasnohrad").place.admin1 == "Kharkiv Oblast"
+
+
 def test_a_name_of_one_region_stands_against_namesakes_agreeing_elsewhere():
     """'Kurylivka' and 'Makhnivka' (Ukrainian forms) both have Chernihiv namesakes 31 km
     apart; 'Sudzha' has one record in the war zone. It stands (it was dropped as 'no

@@ -254,6 +254,12 @@ class Recogniser:
                 return True
         return False
 
+    def _oblast_country_has(self, name: str) -> bool:
+        """Does a record of an oblast country sound like this name? ('Tiotkino' is Tetkino,
+        Kursk Oblast; 'Shelling' only sounds like Shillong, India.)"""
+        return any(self.gazetteer.search(name, country=iso, limit=1, fuzzy=False)
+                   for iso in ALTERNATES_COUNTRIES)
+
     # -- main entry ----------------------------------------------------------
     def find(self, text: str) -> list[Span]:
         tokens = tokenise(text)
@@ -444,7 +450,7 @@ class Recogniser:
         elif kind == "loose" and not trigger and _OBLAST_AFTER.match(text[words[-1].end:]):
             trigger = "oblast-after"  # "Mayorsk, Donetsk Obl": the coder names the oblast
         elif kind == "loose" and not trigger and len(words) == 1 \
-                and _sentence_names_an_oblast(tokens, words[0]):
+                and _sentence_names_an_oblast(tokens, words[0]) and self._oblast_country_has(phrase):
             trigger = "oblast-in-sentence"  # "Hlushkovo and Tiotkino in Kursk Oblast"
         if not kind or (len(words) > 1 and words[0].lower == "the" and kind != "strict"):
             return None  # "The Kursk region": the article is not part of the name
