@@ -660,3 +660,38 @@ def test_a_named_oblast_decides_between_namesake_districts():
     m = _by_text(geoparse("The Pokrovsk district and the Kramatorsk district of Donetsk "
                           "region were shelled."), "Pokrovsk district")
     assert m.place.name == "Pokrovskyi Raion" and "Donetsk Oblast named in the text" in m.reason
+
+
+# -- an event coder's "Village (District, Oblast)" ------------------------------------
+@pytest.mark.parametrize(("text", "village", "district", "oblast"), [
+    ("On 14 December 2024, Ukrainian forces shelled Tyotkino (Glushkovskiy, Kursk).",
+     "Tyotkino", "Glushkovsky District", "Kursk Oblast"),
+    ("On 5 March 2025, Russian forces shelled Myropillia (Sumy, Sumy) with artillery.",
+     "Myropillia", "Sumskyi Raion", "Sumy Oblast"),
+    ("On 2 February 2025, Russian forces struck Kostiantynivka (Kramatorsk, Donetsk), "
+     "killing 2 civilians.", "Kostiantynivka", "Kramatorskyi Raion", "Donetsk Oblast"),
+    ("On 7 April 2025, Ukrainian forces shelled Klimovo (Klimovskiy, Bryansk).",
+     "Klimovo", "Klimovsky District", "Bryansk Oblast"),
+    ("On 20 November 2024, Russian military hit Zolochiv (Bohodukhiv, Kharkiv) with drones.",
+     "Zolochiv", "Bohodukhivskyi Raion", "Kharkiv Oblast"),
+])
+def test_a_coders_bracketed_district_and_oblast_qualify_the_village(text, village, district,
+                                                                     oblast):
+    """ACLED's notes write 'Village (Admin2, Admin1)'; the bracketed names were two more
+    places (Sumy and Kursk cities, Klimovsk near Moscow)."""
+    mentions = geoparse(text)
+    v = _by_text(mentions, village)
+    assert v.place.admin1 == oblast and v.place.admin2 == district and v.precision == 1, v.reason
+    qualifiers = [m for m in mentions if m.start > v.end]
+    assert [m.role for m in qualifiers] == ["qualifier", "qualifier"]
+    assert [m.place.name for m in qualifiers] == [district, oblast]
+
+
+def test_a_coders_brackets_after_every_village_of_a_list():
+    text = ("On 16 December 2024, Russian forces shelled Yunakivka (Sumy, Sumy), Khotin (Sumy, "
+            "Sumy) and Krasnopillia (Sumy, Sumy).")
+    mentions = geoparse(text)
+    places = [m for m in mentions if m.role == "location" and m.kind == "place"]
+    assert [m.text for m in places] == ["Yunakivka", "Khotin", "Krasnopillia"]
+    assert all(m.place.admin2 == "Sumskyi Raion" for m in places)
+    assert not any(m.place.feature_code.startswith("PPL") for m in mentions if m.text == "Sumy")

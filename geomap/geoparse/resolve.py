@@ -94,6 +94,7 @@ class Context:
     origin: str = "named in the text"  # or "given in the row" (geocoding a table)
     district_centres: list[Place] = field(default_factory=list)  # of districts not in the index
     qualifiers: dict[int, Place] = field(default_factory=dict)  # span → oblast named after it
+    districts: dict[int, str] = field(default_factory=dict)  # span → district in its brackets
     local: dict[int, tuple] = field(default_factory=dict)  # span → (admin1, admin2, country) next to it
     front_sectors: dict[int, str] = field(default_factory=dict)  # span → "direction", "axis"
     # before any place is sure: each span's nearby other names' candidates
@@ -226,6 +227,7 @@ class Resolver:
         for i in lower_units:
             self._choose_admin(i, spans[i], cands[i], chosen, ctx)
         self._units_by_their_list(spans, cands, chosen, ctx, lower_units)
+        self._coded_district_and_oblast(spans, cands, chosen, ctx, text)
         self._oblast_qualifiers(spans, cands, chosen, ctx, text)
         self._possessive_units(spans, cands, chosen, text)
         for i, span in enumerate(spans):
@@ -509,6 +511,39 @@ class Resolver:
                 if all(u.id != found.place.id for u in ctx.admin1):  # "the Bryansk governor"
                     ctx.admin1.append(found.place)                  # names the text's region
 
+    def _coded_district_and_oblast(self, spans, cands, chosen, ctx: Context, text: str) -> None:
+        """"Tyotkino (Glushkovskiy, Kursk)", "Myropillia (Sumy, Sumy)": an event coder's
+        village (district, oblast), as ACLED writes its notes.
+
+        Both bracketed names qualify the village: the oblast is a hard constraint, the
+        district weighs; neither is a place of its own (the second "Sumy" is no city)."""
+        for i in range(len(spans) - 2):
+            span, district, region = spans[i:i + 3]
+            if span.kind != "place" or chosen[i] is not None or not (
+                    span.sentence == district.sentence == region.sentence) \
+                    or not _OPENING_BRACKET.match(text[span.end:district.start]) \
+                    or text[district.end:region.start].strip() != "," \
+                    or not _CLOSING_BRACKET.match(text[region.end:]):
+                continue
+            oblast = self._oblast_named(region.text)
+            if oblast is None:
+                continue
+            name = core_name(district.text) or district.text
+            unit = self._admin_unit(f"{name} district", "ADM2", oblast.country,
+                                    oblast.admin1_code)
+            cands[i] = _merge_candidates(cands[i], self._candidates(span, admin1=oblast.admin1_code))
+            ctx.qualifiers[i] = oblast
+            ctx.districts[i] = unit.name if unit else f"{name} district"
+            district.role = region.role = "qualifier"
+            found = next((c for c in cands[i + 2] if c.place.id == oblast.id), None)
+            chosen[i + 2] = Scored(found or _as_unit(oblast), 0.9, True,
+                                   [f"'{region.text}' in the brackets after {span.text} names the "
+                                    + ("oblast" if oblast.country == "UA" else "region")])
+            if unit is not None:
+                chosen[i + 1] = Scored(_as_unit(unit), 0.9, True,
+                                       [f"'{district.text}' in the brackets after {span.text} "
+                                        "names the district"])
+
     def _oblast_qualifiers(self, spans, cands, chosen, ctx: Context, text: str) -> None:
         """"Yampil, Donetsk" and "Hoptivka (Kharkiv)": the second name is the oblast.
 
@@ -522,6 +557,7 @@ class Resolver:
             settlement = span.trigger in ("village", "town", "city", "unknown")
             gap = text[span.end:other.start]
             if (span.kind != "place" or other.kind not in ("place", "admin")
+                    or span.role == "qualifier"  # a coder's bracketed district, read already
                     or other.sentence != span.sentence or not (cands[i] or settlement)):
                 continue
             if not _QUALIFIER_GAP.match(gap) or _LIST_CONTINUES.match(text[other.end:]):
@@ -603,7 +639,7 @@ class Resolver:
         local = ctx.local[i] if i in ctx.local else _local_hint(i, spans, text, self, ctx)
         if i in ctx.qualifiers:
             oblast = ctx.qualifiers[i]
-            local = (oblast.admin1_code, local[1], oblast.country)
+            local = (oblast.admin1_code, ctx.districts.get(i) or local[1], oblast.country)
         if local[1]:
             unit = self._admin_unit(local[1], "ADM2", local[2], local[0])
             # a raion the index lacks, or one that is only a hromada's name now: near its centre
@@ -1213,6 +1249,8 @@ _FACILITY_IN = re.compile(rf"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+{_SETTLE
                           re.IGNORECASE)
 _TWO_FORM_COUNTRIES = ("UA", "RU", "BY")  # names written in a Russian and a local form
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
+_OPENING_BRACKET = re.compile(r"^\s*\(\s*$")
+_CLOSING_BRACKET = re.compile(r"^\s*\)")
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
 
 
