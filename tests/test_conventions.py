@@ -674,6 +674,9 @@ def test_a_named_oblast_decides_between_namesake_districts():
      "Klimovo", "Klimovsky District", "Bryansk Oblast"),
     ("On 20 November 2024, Russian military hit Zolochiv (Bohodukhiv, Kharkiv) with drones.",
      "Zolochiv", "Bohodukhivskyi Raion", "Kharkiv Oblast"),
+    # ACLED spells the oblast "Zaporizhia" (was the city of Zaporizhzhia, 88 km away)
+    ("On 3 March 2025, Russian forces shelled Huliaipole (Polohivskyi, Zaporizhia).",
+     "Huliaipole", "Polohivskyi Raion", "Zaporizhzhia Oblast"),
 ])
 def test_a_coders_bracketed_district_and_oblast_qualify_the_village(text, village, district,
                                                                      oblast):

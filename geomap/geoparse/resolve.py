@@ -630,7 +630,9 @@ class Resolver:
         """The first-level unit whose core name this is ('Donetsk' → Donetsk Oblast)."""
         core = core_name(name)
         for c in self.gazetteer.search(name, feature_class="A", limit=5, fuzzy=False):
-            if c.place.feature_code == "ADM1" and core_name(c.place.name) == core:
+            if c.place.feature_code == "ADM1" and (  # "Zaporizhia", as ACLED spells it
+                    core_name(c.place.name) == core
+                    or loose_key(core_name(c.place.name)) == loose_key(core)):
                 return c.place
         return None
 
