@@ -690,6 +690,12 @@ def test_a_coders_bracketed_district_and_oblast_qualify_the_village(text, villag
     assert [m.place.name for m in qualifiers] == [district, oblast]
 
 
+def test_a_coders_district_adjective_is_the_district_not_the_city_okrug():
+    mentions = geoparse("On 9 August 2024, Russian forces shelled Klyukva (Kurskiy, Kursk).")
+    district = _by_text(mentions, "Kurskiy")
+    assert district.role == "qualifier" and district.place.name == "Kursky District"
+
+
 def test_a_coders_brackets_after_every_village_of_a_list():
     text = ("On 16 December 2024, Russian forces shelled Yunakivka (Sumy, Sumy), Khotin (Sumy, "
             "Sumy) and Krasnopillia (Sumy, Sumy).")

@@ -529,7 +529,10 @@ class Resolver:
             if oblast is None:
                 continue
             name = core_name(district.text) or district.text
-            unit = self._admin_unit(f"{name} district", "ADM2", oblast.country,
+            # "Kurskiy" as written (with "district" it reads as the city okrug Kursk), "Sumy"
+            # with it (alone it is the oblast)
+            unit = self._admin_unit(name, "ADM2", oblast.country, oblast.admin1_code) \
+                or self._admin_unit(f"{name} district", "ADM2", oblast.country,
                                     oblast.admin1_code)
             cands[i] = _merge_candidates(cands[i], self._candidates(span, admin1=oblast.admin1_code))
             ctx.qualifiers[i] = oblast
