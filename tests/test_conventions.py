@@ -704,3 +704,21 @@ def test_a_coders_brackets_after_every_village_of_a_list():
     assert [m.text for m in places] == ["Yunakivka", "Khotin", "Krasnopillia"]
     assert all(m.place.admin2 == "Sumskyi Raion" for m in places)
     assert not any(m.place.feature_code.startswith("PPL") for m in mentions if m.text == "Sumy")
+
+
+@pytest.mark.parametrize("text", [
+    "Drones attacked the village of Kozinka in the Graivoron district of Belgorod region.",
+    "Russian troops attacked Kupiansk, Kharkiv Oblast, with guided aerial bombs.",
+    "Russian forces attacked the area of Novoyehorivka, Kupiansk district, Kharkiv region.",
+])
+def test_a_reason_names_each_unit_once(text):
+    """'Kharkiv Oblast named in the text; Kharkiv Oblast named next to it; Kupiansk district
+    named next to it; Kupianskyi Raion named in the text' was one reason."""
+    for m in geoparse(text):
+        if m.role != "location" or m.kind != "place":
+            continue
+        clauses = m.reason.split("; ")
+        units = [c.rsplit(" named ", 1)[0] for c in clauses if " named " in c]
+        assert len(units) == len(set(units)) and len(clauses) <= 4, m.reason
+        assert not any(c.endswith(("UA named in the text", "RU named in the text"))
+                       for c in clauses), m.reason

@@ -726,7 +726,7 @@ class Resolver:
             if admin_matches(local_admin2, p.admin2, p.admin2_code, p.admin3):
                 total += 0.3
                 if ctx.origin == Context.origin:
-                    reasons.append(f"{local_admin2} named next to it")
+                    reasons.append(f"{p.admin2 or local_admin2} named next to it")
             elif p.admin2:
                 total -= 0.2
         # article context
@@ -1081,7 +1081,7 @@ class Resolver:
                 reasons.insert(0, f"'{span.text} {sector}' is a front sector named after "
                                   f"{p.name}: the area around it, not the town")
                 m.precision = 2
-            m.reason = "; ".join(reasons[:4])
+            m.reason = "; ".join(_short_reasons(reasons))
             m.needs_review = m.needs_review or m.confidence < 0.5 or p.located_by != "point" \
                 and not p.is_admin
             m.alternatives = [c for c in cands if c.place.id != p.id][:5] if m.confidence < 0.9 else []
@@ -1336,6 +1336,19 @@ def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: 
             continue
         chosen[i] = Scored(Candidate(place, 0.9, place.name, "facility-in"), 0.9, True,
                            [f"the text puts it in {place.name}"], confidence=0.7)
+
+
+def _short_reasons(reasons: list[str], most: int = 4) -> list[str]:
+    """One short line: a unit named next to the name is not also 'named in the text', and a
+    country goes once a unit inside it is named."""
+    nearby = {r.removesuffix(" named next to it") for r in reasons if r.endswith(" named next to it")}
+    units = bool(nearby) or any(r.endswith(" named in the text") and len(r.split()[0]) > 2
+                                for r in reasons)
+    kept = [r for r in reasons
+            if not (r.endswith(" named in the text")
+                    and (r.removesuffix(" named in the text") in nearby
+                         or units and len(r.split()[0]) == 2 and r.split()[0].isupper()))]
+    return kept[:most]
 
 
 def _as_unit(unit: Place) -> Candidate:
