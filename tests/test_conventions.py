@@ -722,3 +722,14 @@ def test_a_reason_names_each_unit_once(text):
         assert len(units) == len(set(units)) and len(clauses) <= 4, m.reason
         assert not any(c.endswith(("UA named in the text", "RU named in the text"))
                        for c in clauses), m.reason
+
+
+def test_a_facility_named_after_a_city_is_at_the_city_whatever_region_the_text_names():
+    """'the Ryazan oil refinery' beside 'Toropets, in Russia's Tver Oblast' was a hamlet
+    called Ryazan in Tver Oblast, 300 km from the refinery's city."""
+    text = ("Ukrainian long-range drones hit the Ryazan oil refinery and an ammunition depot "
+            "in Toropets, in Russia's Tver Oblast, Ukraine's General Staff said.")
+    mentions = geoparse(text)
+    refinery = _by_text(mentions, "Ryazan oil refinery")
+    assert refinery.place.admin1 == "Ryazan Oblast" and refinery.place.population > 500_000
+    assert _by_text(mentions, "Toropets").place.admin1 == "Tver Oblast"

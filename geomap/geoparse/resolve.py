@@ -163,6 +163,7 @@ class _Frame:
         # no country named, or the first is Ukraine or Russia
         self.war_countries = not ctx.countries or ctx.countries.most_common(1)[0][0] in (
             "UA", "RU")
+        self.big_city_elsewhere = False  # a facility's name is a 100k+ city's outside them
         self._i, self._ctx = i, ctx
 
     @cached_property
@@ -686,6 +687,11 @@ class Resolver:
         theatre = self.theatre if not big else {}
         unit_first = not any(c.match == "exact" for c in big)
         frame = _Frame(i, span, ctx, local)
+        # "the Ryazan oil refinery" in a text that names Tver Oblast: the city, not a
+        # village of Tver Oblast named like it (a place "near Seversk in the Donetsk
+        # region" is the region's Siversk, not Seversk near Tomsk)
+        frame.big_city_elsewhere = span.kind == "facility" and bool(big) and not any(
+            c.place.admin1_code in frame.named_admin1 for c in big)
         scored = [self._score(i, span, c, ctx, local, f, city_named, theatre, unit_first, frame)
                   for c, f in zip(cands, focus, strict=True)]
         if any(c.score >= _SCORES_EXACTISH for c in cands):
@@ -735,7 +741,8 @@ class Resolver:
             total += 0.3 * share - 0.1
             if share >= 0.3 and not reasons:
                 reasons.append(f"{p.country} {ctx.origin}")
-        in_named_admin1 = bool(p.admin1_code) and p.admin1_code in frame.named_admin1
+        in_named_admin1 = bool(p.admin1_code) and p.admin1_code in frame.named_admin1 and not (
+            frame.big_city_elsewhere and not local_admin1 and p.population < _BIG_CITY)
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
