@@ -733,3 +733,20 @@ def test_a_facility_named_after_a_city_is_at_the_city_whatever_region_the_text_n
     refinery = _by_text(mentions, "Ryazan oil refinery")
     assert refinery.place.admin1 == "Ryazan Oblast" and refinery.place.population > 500_000
     assert _by_text(mentions, "Toropets").place.admin1 == "Tver Oblast"
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Russian forces have entered the Pokrovsk area, Ukraine's 7th Rapid Response Corps said.",
+     "Rapid"),  # was Rapid City, South Dakota
+    ("The Azov Brigade fought near Toretsk.", "Azov"),
+])
+def test_a_military_units_name_is_no_place(text, word):
+    mentions = geoparse(text)
+    assert word not in [m.text for m in mentions]
+    assert all(m.place.country == "UA" for m in mentions if m.place is not None)
+
+
+def test_a_states_division_still_names_the_state():
+    m = _by_text(geoparse("The Florida Division of Forestry is working to control the fire."),
+                 "Florida")
+    assert m.place.feature_code == "ADM1"

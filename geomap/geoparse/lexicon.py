@@ -62,6 +62,12 @@ ORGANISATIONS = {
     "european", "union", "commission", "army", "navy", "forces", "guard", "brigade",
 }
 
+# Words that end a military unit's name: a capitalised word before them is part of the
+# name, no place ("the 7th Rapid Response Corps", "the Azov Brigade").
+# ("Division" is not one: "the Florida Division of Forestry" is Florida's.)
+MILITARY_UNIT_WORDS = {"corps", "brigade", "battalion", "regiment", "detachment", "squadron",
+                       "brigades", "battalions", "regiments"}
+
 # Nouns that, after "X's", make X an actor (metonymy) rather than a location.
 ACTOR_NOUNS = {
     "defense", "defence", "ministry", "army", "forces", "military", "president", "government",

@@ -215,6 +215,17 @@ def _regional_body(tokens: list[Token], j: int) -> bool:
                if t.sentence == tokens[j].sentence)
 
 
+def _names_a_military_unit(tokens: list[Token], j: int) -> bool:
+    """Do the capitalised words from token j end in a unit word ("Rapid| Response Corps",
+    "Azov| Brigade")? Then the name before them is the unit's, not a place."""
+    for tok in tokens[j:j + 4]:
+        if not tok.is_capitalised or tok.sentence != tokens[j - 1].sentence:
+            return False
+        if tok.lower in lx.MILITARY_UNIT_WORDS:
+            return True
+    return False
+
+
 def _after_the(tokens: list[Token], word: Token) -> bool:
     """Is the word right after a 'the' of its sentence?"""
     i = word.idx
@@ -438,6 +449,8 @@ class Recogniser:
             return self._adjectival(text, words, low) or _SKIP
         if len(words) > 1 and any(w.lower in lx.TITLES or w.lower in lx.ORGANISATIONS
                                   for w in words[1:]):
+            return None
+        if _names_a_military_unit(tokens, words[-1].idx + 1):
             return None
         kind = self.known(phrase)
         last = words[-1].idx
