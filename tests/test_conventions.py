@@ -743,7 +743,7 @@ def test_a_facility_named_after_a_city_is_at_the_city_whatever_region_the_text_n
 def test_a_military_units_name_is_no_place(text, word):
     mentions = geoparse(text)
     assert word not in [m.text for m in mentions]
-    assert all(m.place.country == "UA" for m in mentions if m.place is not None)
+    assert all(m.place.country == "UA" for m in mentions if m.role == "location")
 
 
 def test_a_states_division_still_names_the_state():
