@@ -750,3 +750,19 @@ def test_a_states_division_still_names_the_state():
     m = _by_text(geoparse("The Florida Division of Forestry is working to control the fire."),
                  "Florida")
     assert m.place.feature_code == "ADM1"
+
+
+def test_a_neighbourhood_of_a_town_is_at_the_town_not_a_namesake_abroad():
+    """'Chasiv Yar's Kanal neighbourhood' was Kanal, Slovenia."""
+    m = _by_text(geoparse("Fighting is ongoing in Chasiv Yar's Kanal neighbourhood, the "
+                          "General Staff said."), "Kanal")
+    assert m.place.name == "Chasiv Yar" and m.precision == 2 and m.needs_review
+    assert "neighbourhood of Chasiv Yar" in m.reason
+
+
+def test_a_neighbourhood_the_gazetteer_has_near_its_city_is_placed_there():
+    mentions = geoparse("A drone hit the Pivnichna Saltivka microdistrict in Kharkiv.")
+    m = _by_text(mentions, "Pivnichna Saltivka")
+    city = _by_text(mentions, "Kharkiv")
+    assert m.place.name == "Pivnichna Saltivka" and m.precision == 1
+    assert 2 < haversine_km(m.lat, m.lon, city.lat, city.lon) < 15

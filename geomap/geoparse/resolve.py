@@ -242,6 +242,10 @@ class Resolver:
                     if spans[k].kind == "place":
                         ctx.front_sectors[k] = PLURAL_FRONT_SECTOR_WORDS[sector.group(1).lower()]
         self._bare_region_names(spans, cands, chosen, ctx, text)
+        towns = _neighbourhood_towns(spans, text)
+        hoods = {i: cands[i] for i in towns}
+        for i in towns:
+            cands[i] = []  # "Chasiv Yar's Kanal neighbourhood" is no Kanal elsewhere
         ctx.implied = _implied_regions(spans, cands, self.theatre)
         regions = list(dict.fromkeys([*(a.admin1_code for a in (*ctx.admin1, *ctx.admin2)
                                         if a.admin1_code), *ctx.implied.values()]))[:3]
@@ -266,6 +270,22 @@ class Resolver:
             if chosen[i] is None and cands[i]:
                 chosen[i] = self._best_fitting(i, spans, cands[i], ctx, text)
         self._deeper_namesakes(spans, cands, chosen, ctx, text)
+        for i, j in towns.items():
+            if chosen[j] is not None and not chosen[j].candidate.place.is_admin:
+                town = chosen[j].candidate.place
+                inside = min(((haversine_km(c.place.lat, c.place.lon, town.lat, town.lon), c)
+                              for c in hoods[i] if c.place.id != town.id and c.score >= 0.9),
+                             key=lambda kc: kc[0], default=(None, None))
+                if inside[0] is not None and inside[0] <= _NEIGHBOURHOOD_KM:
+                    spans[i].admin_hint = "city-district:1"
+                    chosen[i] = Scored(inside[1], 0.9, True, [
+                        f"the {spans[i].text} neighbourhood, {inside[0]:.0f} km from the centre of "
+                        f"{town.name}"], confidence=0.8)
+                    continue
+                spans[i].admin_hint = "city-district:2"
+                chosen[i] = Scored(Candidate(town, 0.9, town.name, "city-district"), 0.9, True,
+                                   [f"the {spans[i].text} neighbourhood of {town.name}: placed "
+                                    "at the town"], confidence=0.6, needs_review=True)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
             if span.kind != "place" or span.role != "location":
@@ -1261,9 +1281,31 @@ _FACILITY_IN = re.compile(rf"^\s*,?\s*(?:in|at|near|outside)\s+(?:the\s+{_SETTLE
                           re.IGNORECASE)
 _TWO_FORM_COUNTRIES = ("UA", "RU", "BY")  # names written in a Russian and a local form
 _ONE_NAME_GAP = re.compile(r"^[\s()]*$")  # names this close are words of one name
+_NEIGHBOURHOOD = r"(?:neighbou?rhoods?|micro-?districts?|quarter)"
+_NEIGHBOURHOOD_KM = 15  # a neighbourhood record this close to its town's centre is it
+_NEIGHBOURHOOD_AFTER = re.compile(rf"\s+{_NEIGHBOURHOOD}\b", re.IGNORECASE)
+_NEIGHBOURHOOD_OF = re.compile(rf"^\s+{_NEIGHBOURHOOD}\s+(?:of|in)\s+(?:the\s+city\s+of\s+)?$",
+                               re.IGNORECASE)
 _OPENING_BRACKET = re.compile(r"^\s*\(\s*$")
 _CLOSING_BRACKET = re.compile(r"^\s*\)")
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
+
+
+def _neighbourhood_towns(spans: list[Span], text: str) -> dict[int, int]:
+    """Neighbourhoods and the towns they are of, by span ("Chasiv Yar's Kanal
+    neighbourhood", "the Saltivka microdistrict of Kharkiv")."""
+    towns = {}
+    for i, span in enumerate(spans):
+        if span.kind != "place" or not _NEIGHBOURHOOD_AFTER.match(text, span.end):
+            continue
+        before, after = spans[i - 1] if i else None, spans[i + 1] if i + 1 < len(spans) else None
+        if before is not None and before.kind == "place" and before.sentence == span.sentence \
+                and _POSSESSIVE_GAP.match(text[before.end:span.start]):
+            towns[i] = i - 1
+        elif after is not None and after.kind == "place" and after.sentence == span.sentence \
+                and _NEIGHBOURHOOD_OF.match(text[span.end:after.start]):
+            towns[i] = i + 1
+    return towns
 
 
 def _admin_level(span: Span) -> str:
