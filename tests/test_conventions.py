@@ -766,3 +766,16 @@ def test_a_neighbourhood_the_gazetteer_has_near_its_city_is_placed_there():
     city = _by_text(mentions, "Kharkiv")
     assert m.place.name == "Pivnichna Saltivka" and m.precision == 1
     assert 2 < haversine_km(m.lat, m.lon, city.lat, city.lon) < 15
+
+
+def test_two_towns_joined_by_a_hyphen_are_each_a_place():
+    mentions = geoparse("Russian forces have entered the Pokrovsk-Myrnohrad agglomeration, the "
+                        "corps said.")
+    assert [(m.text, m.place.name) for m in mentions] == [("Pokrovsk", "Pokrovsk"),
+                                                          ("Myrnohrad", "Myrnohrad")]
+    assert all(m.place.admin1 == "Donetsk Oblast" for m in mentions)
+
+
+def test_a_hyphenated_name_the_gazetteer_has_stays_one_place():
+    (m,) = geoparse("Russian artillery shelled Kupiansk-Vuzlovyi overnight.")
+    assert m.text == "Kupiansk-Vuzlovyi" and m.place.admin1 == "Kharkiv Oblast"

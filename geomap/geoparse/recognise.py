@@ -302,9 +302,30 @@ class Recogniser:
                     taken.add((span.start, span.end))
                     last_span_end = span.end
                     list_trigger = trigger if trigger in _LIST_TRIGGERS else ""
+        spans += self._hyphenated_pairs(tokens, spans)
         spans.sort(key=lambda s: s.start)
         _units_of_a_plural_type(text, spans)
         return spans
+
+    def _hyphenated_pairs(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
+        """'the Pokrovsk-Myrnohrad agglomeration': two places joined by a hyphen, in one
+        word no record has, are each a place."""
+        out: list[Span] = []
+        starts = sorted((s.start, s.end) for s in spans)
+        for tok in tokens:
+            if "-" not in tok.text or not tok.is_capitalised:
+                continue
+            k = bisect_left(starts, (tok.start, -1))
+            if k < len(starts) and starts[k][0] < tok.end or k and starts[k - 1][1] > tok.start:
+                continue  # the word is (part of) a name already: "Kupiansk-Vuzlovyi"
+            parts = tok.text.split("-")
+            if len(parts) != 2 or not all(len(p) >= 4 and p[0].isupper() for p in parts):
+                continue
+            if all(self.known(p) == "strict" and self.stands_alone(p) for p in parts):
+                second = tok.start + len(parts[0]) + 1
+                out += [Span(parts[0], tok.start, second - 1, kind="place", sentence=tok.sentence),
+                        Span(parts[1], second, tok.end, kind="place", sentence=tok.sentence)]
+        return out
 
     # -- pieces --------------------------------------------------------------
     def _datelines(self, text: str) -> list[Span]:
