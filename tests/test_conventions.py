@@ -780,3 +780,12 @@ def test_a_hyphenated_name_the_gazetteer_has_stays_one_place():
     (m,) = [m for m in geoparse("Russian artillery shelled Kupiansk-Vuzlovyi overnight.")
             if m.role == "location"]
     assert m.text == "Kupiansk-Vuzlovyi" and m.place.admin1 == "Kharkiv Oblast"
+
+
+def test_a_preposition_opening_a_sentence_is_no_part_of_the_name():
+    """'In Kherson Oblast, ...' was read whole and sounded like Engersen, Germany."""
+    mentions = geoparse("In Kherson Oblast, Russian forces attacked 31 settlements, including "
+                        "Antonivka and Bilozerka.")
+    oblast = _by_text(mentions, "Kherson Oblast")
+    assert oblast.place.feature_code == "ADM1"
+    assert _by_text(mentions, "Antonivka").place.admin1 == "Kherson Oblast"

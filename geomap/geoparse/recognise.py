@@ -41,6 +41,12 @@ _SKIP = object()  # phrase consumed without producing a place
 _LIST_TRIGGERS = frozenset((*lx.SETTLEMENT_TRIGGERS.values(), "near"))
 # capitalised words that never start a place name (unless an abbreviation: "Mo.")
 _NEVER_START = frozenset((lx.MONTHS | lx.WEEKDAYS | lx.TITLES) - set(lx.ABBREVIATIONS))
+# A preposition opening a sentence is no part of the name after it ("In Kherson Oblast, ..."
+# read as "In Kherson" sounds like Engersen, Germany).
+_OPENING_PREPOSITIONS = frozenset({
+    "in", "at", "on", "from", "near", "across", "into", "since", "after", "before", "during",
+    "under", "over", "with", "by", "for", "to", "amid", "throughout", "outside", "inside",
+    "around", "along", "beyond", "towards", "toward", "through", "within", "between"})
 
 
 @dataclass(eq=False, slots=True)
@@ -345,7 +351,7 @@ class Recogniser:
         if not tok.is_capitalised:  # (so never all digits)
             return False
         low = tok.lower
-        if low in _NEVER_START:
+        if low in _NEVER_START or tok.sentence_initial and low in _OPENING_PREPOSITIONS:
             return False
         if low in lx.ABBREVIATIONS:  # "Ky.", "NYC" (see _phrase_span)
             return True
