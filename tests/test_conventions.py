@@ -789,3 +789,17 @@ def test_a_preposition_opening_a_sentence_is_no_part_of_the_name():
     oblast = _by_text(mentions, "Kherson Oblast")
     assert oblast.place.feature_code == "ADM1"
     assert _by_text(mentions, "Antonivka").place.admin1 == "Kherson Oblast"
+
+
+@pytest.mark.parametrize(("text", "name", "oblast"), [
+    # the Russian Defence Ministry's way of writing the oblasts
+    ("Russian artillery hit Ukrainian positions near Orekhov in the Zaporozhye region.",
+     "Zaporozhye region", "Zaporizhzhia Oblast"),  # was Zaporizkyi Raion
+    ("Units of the Center group liberated Novogrodovka and Selidovo in the Donetsk People's "
+     "Republic.", "Donetsk", "Donetsk Oblast"),  # was Donetsk city
+])
+def test_an_oblast_in_its_russian_form_is_the_oblast(text, name, oblast):
+    mentions = geoparse(text)
+    m = _by_text(mentions, name)
+    assert m.place.feature_code == "ADM1" and m.place.name == oblast, m.reason
+    assert all(p.place.admin1 == oblast for p in mentions if p.role == "location")

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
+from rapidfuzz import fuzz
 
 from geomap.gazetteer.normalize import has_cyrillic, loose_key, strict_key
 from geomap.gazetteer.record import Place
@@ -266,6 +267,33 @@ def _add_news_forms(p: Place) -> None:
             if p.admin1_code in _BORDER_REGIONS_RU and (uk := russian_to_ukrainian(name)):
                 forms.append(ukrainian_latin(uk))  # "Mala Loknia" in Ukrainian reports
     p.alternatenames = _union(p.alternatenames, forms)
+
+
+def oblasts_take_their_capitals_names(units: list[Place], places: list[Place]) -> None:
+    """An oblast named after its capital is written with the capital's other spellings:
+    "Zaporozhye region" (the city's Russian form) is Zaporizhzhia Oblast, not a raion."""
+    from geomap.gazetteer.normalize import core_name
+
+    biggest: dict[str, Place] = {}
+    for p in places:
+        if p.country in HARMONISED_COUNTRIES and p.feature_class == "P" \
+                and p.population >= 50_000 and p.population > getattr(
+                    biggest.get(p.admin1_code), "population", -1):
+            biggest[p.admin1_code] = p
+    for unit in units:
+        city = biggest.get(unit.admin1_code) if unit.feature_code == "ADM1" else None
+        if city is None:
+            continue
+        latin = [n for n in (city.name, city.asciiname, *city.alternatenames)
+                 if n and not has_cyrillic(n) and strict_key(n) and len(n) >= 4]
+        own = loose_key(core_name(unit.name))
+        if own not in {loose_key(n) for n in latin}:
+            continue  # an oblast not named after its biggest city (Crimea, Donetsk's Mariupol)
+        # only the city's spellings of the same name ("Zaporozhye", not Moscow's "Moisha")
+        latin = [n for n in latin
+                 if len(loose_key(n)) >= 4 and fuzz.ratio(loose_key(n), own) >= 75]
+        unit.alternatenames = _union(unit.alternatenames,
+                                     [f"{n} {word}" for n in latin for word in ("Oblast", "region")])
 
 
 # Russia's regions on the Ukrainian border, whose villages Ukrainian reports name in

@@ -290,6 +290,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
         assign_admin_from_polygons,
         attach_ua_hierarchy,
         merge_settlements,
+        oblasts_take_their_capitals_names,
     )
 
     path = path or default_index_path()
@@ -325,6 +326,7 @@ def build_index(path: Path | None = None, keep_imports_from: Path | None = None)
     cod = attach_ua_hierarchy(osm, list(sources.ua_settlements(oblast_names)))
     places = merge_settlements(places + cod)
     _mark_capitals(places)
+    oblasts_take_their_capitals_names(units, places)
     airports = list(sources.airports())
     assign_admin_from_polygons(airports)
     places.extend(airports)

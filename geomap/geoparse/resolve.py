@@ -1259,7 +1259,7 @@ _CITY_CUE_BEFORE = re.compile(r"\b(?:city|town|centre|center|downtown|mayor)\s+o
 _REGION_CUE_AFTER = re.compile(
     r"^(?:(?:'s|’s)?\s*(?:regional\s+)?(?:governor|oblast administration|regional administration|"
     r"military administration)|\s+regional\s+(?:[\w'’-]+\s+){0,2}?(?:"
-    + "|".join(sorted(REGIONAL_BODY_WORDS)) + r")|\s+(?:incursion|offensive|counteroffensive|counter-offensive|"
+    + "|".join(sorted(REGIONAL_BODY_WORDS)) + r")|\s+people[’']s\s+republic|\s+(?:incursion|offensive|counteroffensive|counter-offensive|"
     r"operation|salient|border area|borderlands))\b", re.IGNORECASE)
 _ANAPHORIC_REGION = re.compile(r"\bthe\s+(?:border\s+|frontier\s+)?(?:region|oblast)\b(?!\s+of)",
                                re.IGNORECASE)
