@@ -361,6 +361,10 @@ def test_a_list_of_towns_with_their_states_is_read_pair_by_pair():
     ("A drone hit the Kursk NPP in the town of Kurchatov.", "Kursk NPP", "Kurchatov"),
     ("Ukrainian forces shelled the Kursk nuclear power plant in Kurchatov, the governor said.",
      "Kursk nuclear power plant", "Kurchatov"),  # was Kursk city, 37 km away
+    # the town first: "home to", "the site of"
+    ("A drone struck Energodar, home to the Zaporozhye nuclear power plant.",
+     "Zaporozhye nuclear power plant", "Enerhodar"),
+    ("Drones targeted Kurchatov, the site of the Kursk NPP.", "Kursk NPP", "Kurchatov"),
 ])
 def test_a_facility_is_where_the_text_puts_it(text, span, town):
     mentions = geoparse(text)

@@ -1286,6 +1286,9 @@ _NEIGHBOURHOOD_KM = 15  # a neighbourhood record this close to its town's centre
 _NEIGHBOURHOOD_AFTER = re.compile(rf"\s+{_NEIGHBOURHOOD}\b", re.IGNORECASE)
 _NEIGHBOURHOOD_OF = re.compile(rf"^\s+{_NEIGHBOURHOOD}\s+(?:of|in)\s+(?:the\s+city\s+of\s+)?$",
                                re.IGNORECASE)
+# "Enerhodar, home to the Zaporizhzhia nuclear power plant", "Kurchatov, where the Kursk NPP is"
+_HOME_TO = re.compile(r"^\s*,?\s*(?:home\s+to|the\s+site\s+of|site\s+of|which\s+hosts|where)"
+                      r"\s+(?:is\s+)?(?:the\s+)?$", re.IGNORECASE)
 _OPENING_BRACKET = re.compile(r"^\s*\(\s*$")
 _CLOSING_BRACKET = re.compile(r"^\s*\)")
 _LIST_CONTINUES = re.compile(r"^\s*,?\s*(?:and|or)\s+[A-Z]|^\s*,\s*[A-Z]")
@@ -1373,14 +1376,16 @@ def _facilities_where_the_text_puts_them(spans: list[Span], chosen: list, text: 
     A facility the gazetteer lacks is placed at the town its name starts with; where the
     text says which settlement it is in, at or near, that settlement is where it is.
     """
-    for i in range(len(spans) - 1):
-        span, town = spans[i], spans[i + 1]
-        if span.kind != "facility" or chosen[i] is None or chosen[i + 1] is None \
+    for i, k in (*((i, i + 1) for i in range(len(spans) - 1)),
+                 *((i, i - 1) for i in range(1, len(spans)))):
+        span, town = spans[i], spans[k]
+        gap = text[span.end:town.start] if k > i else text[town.end:span.start]
+        if span.kind != "facility" or chosen[i] is None or chosen[k] is None \
                 or chosen[i].candidate.place.feature_class == "S" \
                 or town.sentence != span.sentence \
-                or not _FACILITY_IN.match(text[span.end:town.start]):
+                or not (_FACILITY_IN if k > i else _HOME_TO).match(gap):
             continue
-        place = chosen[i + 1].candidate.place
+        place = chosen[k].candidate.place
         if place.is_admin or place.id == chosen[i].candidate.place.id:
             continue
         chosen[i] = Scored(Candidate(place, 0.9, place.name, "facility-in"), 0.9, True,
