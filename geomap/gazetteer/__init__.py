@@ -14,6 +14,8 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from geomap.errors import GeomapError
@@ -124,7 +126,22 @@ def _spelt_as(place: Place, query_nfc: str) -> str:
 
 
 def admin_matches(query: str, *values: str) -> bool:
-    """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?"""
+    """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?
+
+    A pure function of its strings, asked again and again about the same few regions and
+    records (every candidate of every search narrowed to a region): answered from a
+    bounded memo of :func:`admin_matches_plain`.
+    """
+    return _admin_matches_memo(query, values)
+
+
+@lru_cache(maxsize=100_000)
+def _admin_matches_memo(query: str, values: tuple[str, ...]) -> bool:
+    return admin_matches_plain(query, *values)
+
+
+def admin_matches_plain(query: str, *values: str) -> bool:
+    """``admin_matches`` worked out (its definition)."""
     q_core = loose_key(core_name(query))
     q_code = query.strip().upper()
     for value in values:
@@ -374,9 +391,10 @@ class Gazetteer:
         places = self._places([rid for rid, _ in hits])
         query_nfc = _nfc_casefold(name.strip())
         candidates = []
+        narrowed = bool(country or admin1 or feature_class)  # else every record passes
         for rid, label in hits:
             place = places[rid]
-            if not self._passes(place, country, admin1, feature_class):
+            if narrowed and not self._passes(place, country, admin1, feature_class):
                 continue
             kind = label
             if label == "core" and not place.is_admin:
@@ -513,11 +531,11 @@ class Gazetteer:
         """
         table = self._keys()
         keys_of: dict[int, list[str]] = {}
-        for key in keys:
-            if table.kinds(key) & (1 << STRICT):
-                for rid, kind in table.rows(key):
-                    if kind == STRICT:
-                        keys_of.setdefault(rid, []).append(key)
+        keys = list(keys)  # hundreds of spellings, a few of them names: filtered by maps
+        for key in compress(keys, map((1 << STRICT).__and__, map(table.kinds, keys))):
+            for rid, kind in table.rows(key):
+                if kind == STRICT:
+                    keys_of.setdefault(rid, []).append(key)
         out = []
         for rid, plat, plon in self._rows_in(
                 "SELECT p.rid, r.min_lat, r.min_lon FROM places p JOIN places_rtree r "
