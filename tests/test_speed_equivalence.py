@@ -262,29 +262,6 @@ def test_nearest_km_is_the_haversine_matrix_argmin(gazetteer):
         [(0.0, 0), (nearest_km(coords[1:2], coords[:1])[0][0], 0)]
 
 
-def test_admin_matches_memo_answers_what_its_definition_does(gazetteer):
-    """``admin_matches`` answers from a memo: GED's region and district names (and codes,
-    misspellings, type words) against the admin names of real records, asked twice."""
-    from geomap.gazetteer import admin_matches, admin_matches_plain
-
-    queries = _names_of_ged_places()[:150] + ["Kursk region", "RU-KRS", "UA-14", "Sumy Oblast",
-                                              "Dontesk region", "Kharkov", "ru-bel", ""]
-    rows = gazetteer._con.execute(
-        "SELECT admin1, admin1_code, admin2, admin3 FROM places WHERE rid % 499 = 0").fetchall()
-    assert len(rows) > 500
-    agree = 0
-    for _ in range(2):  # the second round from the memo
-        for query in queries:
-            for admin1, code, admin2, admin3 in rows[:200]:
-                want = admin_matches_plain(query, admin1, code)
-                assert admin_matches(query, admin1, code) == want, (query, admin1, code)
-                assert admin_matches(query, admin2, admin3) == admin_matches_plain(
-                    query, admin2, admin3), (query, admin2, admin3)
-                agree += want
-    assert agree > 0  # some pairs do match
-
-
-
 def test_a_ranking_reads_the_implied_regions_the_context_has(gazetteer, monkeypatch):
     """Scoring tests a candidate's region against the set of the implied regions worked
     out once per ranking (``_Frame.implied_admin1``): at every score, on real articles,

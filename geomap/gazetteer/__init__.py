@@ -14,7 +14,6 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
@@ -126,22 +125,7 @@ def _spelt_as(place: Place, query_nfc: str) -> str:
 
 
 def admin_matches(query: str, *values: str) -> bool:
-    """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?
-
-    A pure function of its strings, asked again and again about the same few regions and
-    records (every candidate of every search narrowed to a region): answered from a
-    bounded memo of :func:`admin_matches_plain`.
-    """
-    return _admin_matches_memo(query, values)
-
-
-@lru_cache(maxsize=100_000)
-def _admin_matches_memo(query: str, values: tuple[str, ...]) -> bool:
-    return admin_matches_plain(query, *values)
-
-
-def admin_matches_plain(query: str, *values: str) -> bool:
-    """``admin_matches`` worked out (its definition)."""
+    """Does an admin name in a query ('Sumy region', 'RU-KRS') name one of ``values``?"""
     q_core = loose_key(core_name(query))
     q_code = query.strip().upper()
     for value in values:
