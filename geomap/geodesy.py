@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import chain
 
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 WGS84 = "EPSG:4326"
@@ -63,9 +64,8 @@ def nearest_km(points: list[tuple[float, float]], others: list[tuple[float, floa
         return []
     if not others:
         raise ValueError("nearest_km needs at least one other point")
-    coords = (*points, *others)
     if len(points) * len(others) >= _NUMPY_PAIRS or not all(
-            math.isfinite(lat) and math.isfinite(lon) for lat, lon in coords):
+            map(math.isfinite, chain(*points, *others))):
         return _nearest_numpy(points, others, skip)
     sin, asin, sqrt, cos = math.sin, math.asin, math.sqrt, math.cos
     columns = [(lat * _RADIANS, cos(lat * _RADIANS), lon) for lat, lon in others]
@@ -74,16 +74,21 @@ def nearest_km(points: list[tuple[float, float]], others: list[tuple[float, floa
         p1 = lat * _RADIANS
         c1 = cos(p1)
         gone = skip[r] if skip else None
-        best, best_k = math.inf, 0
+        best, best_k, best_a = math.inf, 0, math.inf
         for k, (p2, c2, lon2) in enumerate(columns):
             if gone and k in gone:
                 continue
             s = sin((p2 - p1) / 2)
             t = sin((lon2 - lon) * _RADIANS / 2)
             a = s * s + c1 * c2 * (t * t)
+            # km is a non-decreasing function of a (sqrt and asin are monotonic): a pair
+            # with a larger a than the best one's cannot be strictly nearer, so its km is
+            # not worked out (the same answer, ties included)
+            if a > best_a:
+                continue
             km = _DIAMETER_KM * asin(sqrt(a if a < 1.0 else 1.0))
             if km < best:
-                best, best_k = km, k
+                best, best_k, best_a = km, k, a
         out.append((best, best_k))
     return out
 

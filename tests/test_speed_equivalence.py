@@ -260,3 +260,28 @@ def test_nearest_km_is_the_haversine_matrix_argmin(gazetteer):
     assert len(coords[:30]) * len(coords[30:]) >= _NUMPY_PAIRS > 12 * 8  # both ways ran
     assert nearest_km(coords[:2], [coords[0], coords[0]]) == \
         [(0.0, 0), (nearest_km(coords[1:2], coords[:1])[0][0], 0)]
+
+
+def test_a_ranking_reads_the_implied_regions_the_context_has(gazetteer, monkeypatch):
+    """Scoring tests a candidate's region against the set of the implied regions worked
+    out once per ranking (``_Frame.implied_admin1``): at every score, on real articles,
+    that set is the context's implied regions."""
+    from geomap.geoparse import Geoparser
+    from geomap.geoparse.resolve import Resolver
+
+    seen = []
+    score = Resolver._score
+
+    def checked(self, i, span, c, ctx, local, *args, **kwargs):
+        frame = args[-1] if len(args) >= 5 else None
+        if frame is not None:
+            seen.append((frame.implied_admin1 == frozenset(ctx.implied.values()),
+                         bool(ctx.implied)))
+        return score(self, i, span, c, ctx, local, *args, **kwargs)
+
+    monkeypatch.setattr(Resolver, "_score", checked)
+    parser = Geoparser(Gazetteer(gazetteer.path))
+    for path in sorted(ARTICLES.glob("*.txt"))[:12]:
+        parser(path.read_text(encoding="utf-8"))
+    assert seen and all(same for same, _ in seen)
+    assert any(implied for _, implied in seen)  # some rankings had implied regions

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable
+from itertools import compress
 from pathlib import Path
 
 from geomap.errors import GeomapError
@@ -374,9 +375,10 @@ class Gazetteer:
         places = self._places([rid for rid, _ in hits])
         query_nfc = _nfc_casefold(name.strip())
         candidates = []
+        narrowed = bool(country or admin1 or feature_class)  # else every record passes
         for rid, label in hits:
             place = places[rid]
-            if not self._passes(place, country, admin1, feature_class):
+            if narrowed and not self._passes(place, country, admin1, feature_class):
                 continue
             kind = label
             if label == "core" and not place.is_admin:
@@ -513,11 +515,11 @@ class Gazetteer:
         """
         table = self._keys()
         keys_of: dict[int, list[str]] = {}
-        for key in keys:
-            if table.kinds(key) & (1 << STRICT):
-                for rid, kind in table.rows(key):
-                    if kind == STRICT:
-                        keys_of.setdefault(rid, []).append(key)
+        keys = list(keys)  # hundreds of spellings, a few of them names: filtered by maps
+        for key in compress(keys, map((1 << STRICT).__and__, map(table.kinds, keys))):
+            for rid, kind in table.rows(key):
+                if kind == STRICT:
+                    keys_of.setdefault(rid, []).append(key)
         out = []
         for rid, plat, plon in self._rows_in(
                 "SELECT p.rid, r.min_lat, r.min_lon FROM places p JOIN places_rtree r "

@@ -170,10 +170,12 @@ ALTERNATES_COUNTRIES = {"UA", "RU", "BY"}  # settlement packs: every variant nam
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    from english_words import get_english_words_set  # 0.2 s, once
+def _english_words() -> set[str]:
+    """The web2 word list, read once per process (0.1-0.2 s): the set the package hands
+    out is a fresh one, so it is kept as it comes (no frozenset copy of 236,000 words)."""
+    from english_words import get_english_words_set
 
-    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+    return get_english_words_set(["web2"], lower=False, alpha=True)
 
 
 def is_common_noun(word: str) -> bool:

@@ -167,6 +167,11 @@ class _Frame:
         self._i, self._ctx = i, ctx
 
     @cached_property
+    def implied_admin1(self) -> frozenset[str]:
+        """The regions the text's names imply (``Context.implied``), as a set."""
+        return frozenset(self._ctx.implied.values())
+
+    @cached_property
     def others(self) -> list[Place]:
         """The co-mentioned places near the mention (read for unit candidates only)."""
         return [a for j, a in self._ctx.near(self._i) if j != self._i]
@@ -766,7 +771,7 @@ class Resolver:
         if in_named_admin1:
             total += 0.35
             reasons.insert(0, f"{p.admin1} {ctx.origin}")
-        elif not ctx.admin1 and p.admin1_code and p.admin1_code in ctx.implied.values() \
+        elif not ctx.admin1 and p.admin1_code and p.admin1_code in frame.implied_admin1 \
                 and ctx.implied.get(i) is None:
             total += 0.2  # the one region another name of the text has
         if p.admin2 and ctx.admin2 and any(admin_matches(a.admin2, p.admin2, p.admin3)
