@@ -275,22 +275,7 @@ class Resolver:
             if chosen[i] is None and cands[i]:
                 chosen[i] = self._best_fitting(i, spans, cands[i], ctx, text)
         self._deeper_namesakes(spans, cands, chosen, ctx, text)
-        for i, j in towns.items():
-            if chosen[j] is not None and not chosen[j].candidate.place.is_admin:
-                town = chosen[j].candidate.place
-                inside = min(((haversine_km(c.place.lat, c.place.lon, town.lat, town.lon), c)
-                              for c in hoods[i] if c.place.id != town.id and c.score >= 0.9),
-                             key=lambda kc: kc[0], default=(None, None))
-                if inside[0] is not None and inside[0] <= _NEIGHBOURHOOD_KM:
-                    spans[i].admin_hint = "city-district:1"
-                    chosen[i] = Scored(inside[1], 0.9, True, [
-                        f"the {spans[i].text} neighbourhood, {inside[0]:.0f} km from the centre of "
-                        f"{town.name}"], confidence=0.8)
-                    continue
-                spans[i].admin_hint = "city-district:2"
-                chosen[i] = Scored(Candidate(town, 0.9, town.name, "city-district"), 0.9, True,
-                                   [f"the {spans[i].text} neighbourhood of {town.name}: placed "
-                                    "at the town"], confidence=0.6, needs_review=True)
+        self._neighbourhoods_of_their_towns(towns, hoods, spans, chosen)
         # pass 4: a name no namesake of which fits may be a misspelling of a place nearby
         for i, span in enumerate(spans):
             if span.kind != "place" or span.role != "location":
@@ -442,8 +427,8 @@ class Resolver:
         chosen[i] = scored
         unit = ctx.units[i] = scored.candidate.place
         units = ctx.admin1 if unit.feature_code == "ADM1" else ctx.admin2
-        if old is not None and old.id != unit.id and old in units:
-            units.remove(old)  # a unit read again from its list
+        if old is not None and old.id != unit.id:
+            units[:] = [u for u in units if u.id != old.id]  # a unit read again from its list
         if all(u.id != unit.id for u in units):  # "Kursk region" x 1,000: once
             units.append(unit)
         if old is None:
@@ -564,10 +549,8 @@ class Resolver:
             ctx.qualifiers[i] = oblast
             ctx.districts[i] = unit.name if unit else f"{name} district"
             district.role = region.role = "qualifier"
-            found = next((c for c in cands[i + 2] if c.place.id == oblast.id), None)
-            chosen[i + 2] = Scored(found or _as_unit(oblast), 0.9, True,
-                                   [f"'{region.text}' in the brackets after {span.text} names the "
-                                    + ("oblast" if oblast.country == "UA" else "region")])
+            chosen[i + 2] = _qualifying_oblast(
+                oblast, cands[i + 2], f"'{region.text}' in the brackets after {span.text}")
             if unit is not None:
                 chosen[i + 1] = Scored(_as_unit(unit), 0.9, True,
                                        [f"'{district.text}' in the brackets after {span.text} "
@@ -606,10 +589,8 @@ class Resolver:
             cands[i] = _merge_candidates(cands[i], inside)
             ctx.qualifiers[i] = oblast
             other.role = "qualifier"
-            found = next((c for c in cands[i + 1] if c.place.id == oblast.id), None)
-            chosen[i + 1] = Scored(found or _as_unit(oblast), 0.9, True,
-                                   [f"'{other.text}' after {span.text} names the "
-                                    + ("oblast" if oblast.country == "UA" else "region")])
+            chosen[i + 1] = _qualifying_oblast(oblast, cands[i + 1],
+                                               f"'{other.text}' after {span.text}")
 
     def _possessive_units(self, spans, cands, chosen, text: str) -> None:
         """"Belgorod's Shebekino district" and "Kyiv's Shevchenkivskyi district".
@@ -1038,6 +1019,28 @@ class Resolver:
         cand = Candidate(place, 0.75, span.text, "regional-form")
         return Scored(cand, 0.75, True, [why], confidence=0.55, needs_review=True)
 
+    def _neighbourhoods_of_their_towns(self, towns: dict[int, int],
+                                       hoods: dict[int, list[Candidate]], spans: list[Span],
+                                       chosen: list) -> None:
+        """A neighbourhood is the gazetteer's record of it near its town, else the town."""
+        for i, j in towns.items():
+            if chosen[j] is None or chosen[j].candidate.place.is_admin:
+                continue
+            town = chosen[j].candidate.place
+            km, inside = min(((haversine_km(c.place.lat, c.place.lon, town.lat, town.lon), c)
+                              for c in hoods[i] if c.place.id != town.id and c.score >= 0.9),
+                             key=lambda kc: kc[0], default=(None, None))
+            if km is not None and km <= _NEIGHBOURHOOD_KM:
+                spans[i].admin_hint = "city-district:1"
+                chosen[i] = Scored(inside, 0.9, True, [
+                    f"the {spans[i].text} neighbourhood, {km:.0f} km from the centre of "
+                    f"{town.name}"], confidence=0.8)
+            else:
+                spans[i].admin_hint = "city-district:2"
+                chosen[i] = Scored(Candidate(town, 0.9, town.name, "city-district"), 0.9, True,
+                                   [f"the {spans[i].text} neighbourhood of {town.name}: placed "
+                                    "at the town"], confidence=0.6, needs_review=True)
+
     def _airports_of_their_towns(self, spans: list[Span], chosen: list) -> None:
         """"Donetsk aiport": an airfield placed at its town is the town's airport where
         the gazetteer has one near it named after the town (the name as written missed)."""
@@ -1408,6 +1411,13 @@ def _short_reasons(reasons: list[str], most: int = 4) -> list[str]:
                     and (r.removesuffix(" named in the text") in nearby
                          or units and len(r.split()[0]) == 2 and r.split()[0].isupper()))]
     return kept[:most]
+
+
+def _qualifying_oblast(oblast: Place, cands: list[Candidate], words: str) -> Scored:
+    """The oblast a qualifying name reads as (its own candidate where it has one)."""
+    found = next((c for c in cands if c.place.id == oblast.id), None)
+    return Scored(found or _as_unit(oblast), 0.9, True,
+                  [f"{words} names the " + ("oblast" if oblast.country == "UA" else "region")])
 
 
 def _as_unit(unit: Place) -> Candidate:
